@@ -1,0 +1,135 @@
+"""Session start, greeting, routine answers and form cancellation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ANSWERS, Ask, Reply
+from actions.context import employee_id, intent_of, text_of
+from actions.profiles import NO_PROFILE, load_profile
+from actions.runtime import off_loop, runtime
+
+NEW_HIRE_DAYS = 30
+FORM_SLOTS = {
+    "pto_form": ["leave_type", "leave_start", "leave_end", "leave_confirmed"],
+    "meeting_form": ["meeting_attendee", "meeting_attendee_id", "meeting_time"],
+    "expense_form": ["expense_category", "expense_amount", "expense_description"],
+    "identity_form": ["identity_code", "it_request"],
+}
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply, style: Any) -> None:
+    buttons = [{"title": t, "payload": p} for t, p in reply.buttons]
+    dispatcher.utter_message(text=reply.render(style if isinstance(style, str) else None), buttons=buttons or None)
+
+
+class ActionSessionStart(Action):
+    """Binds the new session to the employee the channel named and loads their preferences."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        metadata = tracker.get_slot("session_started_metadata")
+        if metadata:
+            events.append(SlotSet("session_started_metadata", metadata))
+        profile = await load_profile(runtime(), tracker)
+        if profile is not None:
+            events += [
+                SlotSet("employee_id", profile.id),
+                SlotSet("employee_first_name", profile.first_name),
+                SlotSet("answer_style", profile.answer_style),
+            ]
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionGreet(Action):
+    """Greets by name and brings up what is pending: onboarding for new hires, open tickets, leave."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        if profile is None:
+            dispatcher.utter_message(
+                text="Hi! I'm Kindred Desk. I can help with leave, pay, benefits, IT and HR "
+                "questions. What do you need?"
+            )
+            return []
+        today = rt.today()
+        lines = [f"Hi {profile.first_name}! What can I help you with today?"]
+        if profile.tenure_days(today) <= NEW_HIRE_DAYS:
+            lines.append("Since you joined recently, I can also walk you through your onboarding checklist.")
+            buttons = [{"title": "Onboarding checklist", "payload": "what do I need to do as a new starter"}]
+        else:
+            buttons = []
+        open_tickets = await off_loop(rt.store.tickets, profile.id, True)
+        if open_tickets:
+            t = open_tickets[0]
+            age = (today - t.created_at.date()).days
+            when = "today" if age == 0 else f"on {t.created_at:%A}" if age < 7 else f"on {t.created_at:%-d %B}"
+            lines.append(
+                f"By the way, your ticket from {when} (#{t.id}, {t.summary}) is still {t.status.replace('_', ' ')}."
+            )
+        dispatcher.utter_message(text=" ".join(lines), buttons=buttons or None)
+        return []
+
+
+class ActionAnswer(Action):
+    """Answers a routine question from the employee's records (see :mod:`actions.answers`)."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        intent = intent_of(tracker)
+        answer = ANSWERS.get(intent or "")
+        if answer is None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        if profile is None:
+            dispatcher.utter_message(text=NO_PROFILE)
+            return []
+        ask = Ask(rt.store, profile, rt.today(), text_of(tracker), tracker.sender_id)
+        reply = await off_loop(answer, ask)
+        send(dispatcher, reply, tracker.get_slot("answer_style") or profile.answer_style)
+        await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, intent, False)
+        return []
+
+
+class ActionCancelForm(Action):
+    """Stops the active form and forgets what it had collected (the rule then says so)."""
+
+    def name(self) -> str:
+        return "action_cancel_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return cancel_events(tracker)
+
+
+def cancel_events(tracker: Tracker) -> list[EventType]:
+    """Events that end whatever form is active and clear its slots."""
+    loop = (tracker.active_loop or {}).get("name")
+    if not loop:
+        return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in FORM_SLOTS.get(loop, [])]
+
+
+__all__ = [
+    "ActionAnswer",
+    "ActionCancelForm",
+    "ActionGreet",
+    "ActionSessionStart",
+    "cancel_events",
+    "employee_id",
+]

@@ -1,0 +1,120 @@
+"""The expense claim form: category, amount and a short description."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import money
+from actions.context import text_of
+from actions.forms.base import is_requested, not_understood
+from actions.parsing import expense_category_from_text, parse_amount
+from actions.profiles import NO_PROFILE, load_profile
+from actions.runtime import off_loop, runtime
+
+RECEIPT_LIMIT = Decimal(5000)
+
+
+class ValidateExpenseForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_expense_form"
+
+    async def extract_expense_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        requested = is_requested(tracker, "expense_category")
+        if not requested and tracker.get_slot("requested_slot") is not None:
+            return {}
+        category = expense_category_from_text(text_of(tracker))
+        if category:
+            return {"expense_category": category}
+        return (
+            not_understood(
+                dispatcher, tracker, "expense_category", "Pick one of travel, meals, equipment, training or other."
+            )
+            if requested
+            else {}
+        )
+
+    async def extract_expense_amount(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = text_of(tracker)
+        requested = is_requested(tracker, "expense_amount")
+        opening = tracker.get_slot("requested_slot") is None and ("$" in text or "dollar" in text.lower())
+        if not (requested or opening):
+            return {}
+        amount = parse_amount(text)
+        if amount is not None:
+            return {"expense_amount": float(amount)}
+        return (
+            not_understood(dispatcher, tracker, "expense_amount", "I need the amount as a number, like 45.20.")
+            if requested
+            else {}
+        )
+
+    async def extract_expense_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_requested(tracker, "expense_description"):
+            return {}
+        text = text_of(tracker).strip()
+        if len(text) >= 3:
+            return {"expense_description": text[:300]}
+        return not_understood(
+            dispatcher, tracker, "expense_description", "A few words, please, so approvers know what it was for."
+        )
+
+    async def validate_expense_category(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"expense_category": value}
+
+    async def validate_expense_amount(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None:
+            return {"expense_amount": None}
+        if Decimal(str(value)) > RECEIPT_LIMIT:
+            dispatcher.utter_message(
+                text=f"Claims over {money(RECEIPT_LIMIT)} go through Finance directly; "
+                "please email finance@kindred.example with the receipts."
+            )
+            return {"expense_amount": None}
+        return {"expense_amount": value}
+
+    async def validate_expense_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"expense_description": value}
+
+
+class ActionSubmitExpenseClaim(Action):
+    def name(self) -> str:
+        return "action_submit_expense_claim"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        clear = [SlotSet(s, None) for s in ("expense_category", "expense_amount", "expense_description")]
+        category, amount = tracker.get_slot("expense_category"), tracker.get_slot("expense_amount")
+        description = tracker.get_slot("expense_description")
+        if profile is None or not category or amount is None or not description:
+            dispatcher.utter_message(
+                text=NO_PROFILE if profile is None else "I didn't file anything: details were missing."
+            )
+            return clear
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+        claim_id = await off_loop(rt.store.claim_expense, profile.id, str(category), value, str(description))
+        payday = await off_loop(rt.store.next_payday, rt.today())
+        when = f" with the pay on {payday:%-d %B}" if payday else " with the next payroll"
+        dispatcher.utter_message(
+            text=f"Claim #{claim_id} for {money(value)} ({category}) is filed. Upload the "
+            f"receipt in the HR portal > Expenses; once approved it's paid{when}."
+        )
+        return clear

@@ -1,0 +1,111 @@
+"""The identity check before a password reset or an account unlock, then the IT request itself."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import intent_of, text_of
+from actions.forms.base import is_requested, not_understood
+from actions.parsing import four_digits
+from actions.profiles import NO_PROFILE, load_profile
+from actions.runtime import off_loop, runtime
+
+MAX_ATTEMPTS = 3
+VERIFIED, FAILED = "verified", "failed"
+IT_INTENTS = ("password_reset", "account_locked")
+
+
+def failed_attempts(tracker: Tracker) -> int:
+    """Wrong codes given since the identity check started (counted from the bot's own replies)."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == "identity_form":
+            break
+        if event.get("event") == "bot" and (event.get("text") or "").startswith("That doesn't match"):
+            count += 1
+    return count
+
+
+class ValidateIdentityForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_identity_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        intent = intent_of(tracker)
+        if intent in IT_INTENTS and tracker.get_slot("it_request") != intent:
+            events.append(SlotSet("it_request", intent))
+        return events
+
+    async def extract_identity_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_requested(tracker, "identity_code"):
+            return {}
+        code = four_digits(text_of(tracker))
+        if code:
+            return {"identity_code": code}
+        return not_understood(dispatcher, tracker, "identity_code", "Just the four digits, please (like 4821).")
+
+    async def validate_identity_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is None or value in (VERIFIED, FAILED):
+            return {"identity_code": value}
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        if profile is None:
+            dispatcher.utter_message(text=NO_PROFILE)
+            return {"identity_code": FAILED}
+        if hmac.compare_digest(str(value), profile.phone_last4):
+            return {"identity_code": VERIFIED}
+        if failed_attempts(tracker) + 1 >= MAX_ATTEMPTS:
+            dispatcher.utter_message(
+                text="That doesn't match either, so for your security I'll stop here. Please "
+                "call the IT service desk on ext. 4357 or visit it with your badge."
+            )
+            return {"identity_code": FAILED}
+        dispatcher.utter_message(text="That doesn't match our records. Please try again.")
+        return {"identity_code": None}
+
+
+class ActionSubmitItRequest(Action):
+    """Resets the password or unlocks the account once the identity check passed, and logs a ticket."""
+
+    def name(self) -> str:
+        return "action_submit_it_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        clear = [SlotSet("identity_code", None), SlotSet("it_request", None)]
+        if tracker.get_slot("identity_code") != VERIFIED:
+            return clear
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        if profile is None:
+            dispatcher.utter_message(text=NO_PROFILE)
+            return clear
+        kind = tracker.get_slot("it_request") or "password_reset"
+        if kind == "account_locked":
+            ticket_id = await off_loop(
+                rt.store.open_ticket, profile.id, "account_locked", "Account unlocked after identity check"
+            )
+            dispatcher.utter_message(
+                text=f"Thanks, {profile.first_name}: your account is unlocked (ticket "
+                f"#{ticket_id}). If it locks again, an old password saved on your phone "
+                "is the usual cause."
+            )
+        else:
+            ticket_id = await off_loop(
+                rt.store.open_ticket, profile.id, "password_reset", "Password reset after identity check"
+            )
+            dispatcher.utter_message(
+                text=f"Thanks, {profile.first_name}: I've sent a reset link to your recovery "
+                f"email; it works for 30 minutes (ticket #{ticket_id})."
+            )
+        return clear

@@ -1,0 +1,252 @@
+"""The leave request form: type, first and last day, then a confirmation with the numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import day, days
+from actions.context import intent_of, text_of
+from actions.forms.base import is_requested, not_understood
+from actions.parsing import find_dates, leave_type_from_text
+from actions.profiles import NO_PROFILE, load_profile
+from actions.runtime import off_loop, runtime
+from bot.db.store import HRStore, working_days
+
+DATE_HINT = "I couldn't read a date there. Try something like 'next Monday', '14 December' or '2026-12-14'."
+START_WORDS = ("start", "from", "first", "begin", "leave on")
+END_WORDS = ("end", "until", "till", "last", "back on", "through", "finish")
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    ok: bool
+    message: str
+    working_days: int = 0
+    remaining_after: Decimal = Decimal(0)
+
+
+def check_range(
+    store: HRStore, employee_id: str, leave_type: str, start: dt.date, end: dt.date, today: dt.date
+) -> RangeCheck:
+    """Whether the employee can take ``leave_type`` from ``start`` to ``end``: dates, balance, overlaps."""
+    if start < today:
+        return RangeCheck(False, f"{day(start)} has already passed; leave has to start today or later.")
+    if end < start:
+        return RangeCheck(False, f"The last day ({day(end)}) is before the first ({day(start)}).")
+    if (end - start).days > 120:
+        return RangeCheck(False, "That's over four months; long leave is arranged with HR rather than here.")
+    n = working_days(start, end, store.holidays_between(start, end))
+    if n == 0:
+        return RangeCheck(False, "Those days are all weekends or company holidays, so you don't need leave for them.")
+    balance = store.balance(employee_id, leave_type, start.year)
+    if Decimal(n) > balance.remaining:
+        return RangeCheck(
+            False,
+            f"That's {n} working days, but you have {days(balance.remaining)} of {leave_type} "
+            "leave left. Pick a shorter range, or ask for a person to discuss unpaid leave.",
+        )
+    clashes = store.overlapping_leave(employee_id, start, end)
+    if clashes:
+        c = clashes[0]
+        return RangeCheck(
+            False,
+            f"That overlaps your {c.status} {c.leave_type} request for {c.start_date:%-d %b}-{c.end_date:%-d %b}.",
+        )
+    return RangeCheck(True, "", n, balance.remaining - n)
+
+
+def _iso(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+class ValidatePtoForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_pto_form"
+
+    async def extract_leave_type(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        kind = leave_type_from_text(text_of(tracker))
+        if kind and (
+            is_requested(tracker, "leave_type")
+            or not tracker.get_slot("leave_type")
+            or is_requested(tracker, "leave_confirmed")
+        ):
+            return {"leave_type": kind}
+        if is_requested(tracker, "leave_type"):
+            return not_understood(dispatcher, tracker, "leave_type", "Is it vacation, sick leave or a personal day?")
+        return {}
+
+    async def extract_leave_start(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text, today = text_of(tracker), runtime().today()
+        dates = find_dates(text, today)
+        if is_requested(tracker, "leave_start"):
+            if dates:
+                return {
+                    "leave_start": dates[0].isoformat(),
+                    **({"leave_end": dates[1].isoformat()} if len(dates) > 1 else {}),
+                }
+            return not_understood(dispatcher, tracker, "leave_start", DATE_HINT)
+        if tracker.get_slot("requested_slot") is None and dates:  # the request itself named the dates
+            found = {"leave_start": dates[0].isoformat()}
+            if len(dates) > 1:
+                found["leave_end"] = dates[1].isoformat()
+            return found
+        if is_requested(tracker, "leave_confirmed") and dates:
+            return _changes(text, dates)
+        return {}
+
+    async def extract_leave_end(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_requested(tracker, "leave_end"):
+            return {}
+        dates = find_dates(text_of(tracker), runtime().today())
+        if dates:
+            return {"leave_end": dates[-1].isoformat()}
+        return not_understood(dispatcher, tracker, "leave_end", DATE_HINT)
+
+    async def extract_leave_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not is_requested(tracker, "leave_confirmed"):
+            return {}
+        if intent_of(tracker) == "affirm":
+            return {"leave_confirmed": True}
+        text = text_of(tracker)
+        if find_dates(text, runtime().today()) or leave_type_from_text(text):
+            return {"leave_confirmed": None}  # a change, picked up by the other extractors; ask again
+        return not_understood(
+            dispatcher,
+            tracker,
+            "leave_confirmed",
+            "Say yes to send the request, no to cancel it, or tell me what to change "
+            "(for example 'make the last day Friday').",
+        )
+
+    async def validate_leave_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"leave_type": value}
+
+    async def validate_leave_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"leave_confirmed": value}
+
+    async def validate_leave_start(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        start = _iso(value)
+        if start is None:
+            return {"leave_start": None}
+        if start < runtime().today():
+            dispatcher.utter_message(text=f"{day(start)} has already passed; leave has to start today or later.")
+            return {"leave_start": None}
+        end = _iso(tracker.get_slot("leave_end"))
+        if end is None or "leave_end" in tracker.slots_to_validate():
+            return {"leave_start": start.isoformat()}  # the range is checked once, with the last day
+        return await self._check(dispatcher, tracker, start, end)
+
+    async def validate_leave_end(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # Read the slots as they are now: validate_leave_start may just have changed or cleared them.
+        end, start = _iso(tracker.get_slot("leave_end")), _iso(tracker.get_slot("leave_start"))
+        if end is None or start is None:
+            return {"leave_end": end.isoformat() if end else None}
+        return await self._check(dispatcher, tracker, start, end)
+
+    async def _check(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, start: dt.date, end: dt.date
+    ) -> dict[str, Any]:
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        if profile is None:
+            dispatcher.utter_message(text=NO_PROFILE)
+            return {"leave_start": None, "leave_end": None}
+        kind = tracker.get_slot("leave_type") or "vacation"
+        result = await off_loop(check_range, rt.store, profile.id, kind, start, end, rt.today())
+        if not result.ok:
+            dispatcher.utter_message(text=result.message)
+            if end < start:
+                return {"leave_start": start.isoformat(), "leave_end": None}
+            return {"leave_start": None, "leave_end": None, "leave_confirmed": None}
+        return {"leave_start": start.isoformat(), "leave_end": end.isoformat(), "leave_confirmed": None}
+
+
+def _changes(text: str, dates: list[dt.date]) -> dict[str, Any]:
+    """'make the last day Friday' -> {'leave_end': ...}; two dates replace both."""
+    lowered = text.lower()
+    if len(dates) >= 2:
+        return {"leave_start": dates[0].isoformat(), "leave_end": dates[1].isoformat()}
+    if any(w in lowered for w in END_WORDS):
+        return {"leave_end": dates[0].isoformat()}
+    if any(w in lowered for w in START_WORDS):
+        return {"leave_start": dates[0].isoformat()}
+    return {"leave_start": dates[0].isoformat()}
+
+
+class ActionAskLeaveConfirmed(Action):
+    """Shows the request with its working days and what will be left, and asks to send it."""
+
+    def name(self) -> str:
+        return "action_ask_leave_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        start, end = _iso(tracker.get_slot("leave_start")), _iso(tracker.get_slot("leave_end"))
+        kind = tracker.get_slot("leave_type") or "vacation"
+        if profile is None or start is None or end is None:
+            dispatcher.utter_message(text=NO_PROFILE)
+            return []
+        result = await off_loop(check_range, rt.store, profile.id, kind, start, end, rt.today())
+        manager = profile.manager_name or "your manager"
+        dispatcher.utter_message(
+            text=f"{kind.capitalize()} from {day(start)} to {day(end)}: {result.working_days} working days, "
+            f"leaving you {days(result.remaining_after)}. Shall I send it to {manager} for approval?",
+            buttons=[{"title": "Yes, send it", "payload": "yes"}, {"title": "Cancel", "payload": "no"}],
+        )
+        return []
+
+
+class ActionSubmitPtoRequest(Action):
+    def name(self) -> str:
+        return "action_submit_pto_request"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        start, end = _iso(tracker.get_slot("leave_start")), _iso(tracker.get_slot("leave_end"))
+        kind = tracker.get_slot("leave_type") or "vacation"
+        clear = [SlotSet(s, None) for s in ("leave_type", "leave_start", "leave_end", "leave_confirmed")]
+        if profile is None or start is None or end is None or tracker.get_slot("leave_confirmed") is not True:
+            dispatcher.utter_message(text="I didn't send anything: the request wasn't complete.")
+            return clear
+        result = await off_loop(check_range, rt.store, profile.id, kind, start, end, rt.today())
+        if not result.ok:  # someone else changed the records meanwhile
+            dispatcher.utter_message(text=f"I couldn't send it: {result.message}")
+            return clear
+        request_id = await off_loop(rt.store.request_leave, profile.id, kind, start, end, result.working_days)
+        await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, "pto_request", False)
+        dispatcher.utter_message(
+            text=f"Done: request #{request_id} ({kind}, {start:%-d %b} to {end:%-d %b}, "
+            f"{result.working_days} working days) is with "
+            f"{profile.manager_name or 'your manager'} for approval. I'll show its "
+            "status whenever you ask."
+        )
+        return clear

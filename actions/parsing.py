@@ -1,0 +1,289 @@
+"""Pure parsing of what employees type into form answers: dates, times, amounts, choices.
+
+Everything takes ``today`` (or ``now``) as an argument, so the functions are deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        ]
+    )
+    for name in names
+}
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DATE_PATTERNS = [
+    ("iso", re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")),
+    ("slash", re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")),
+    ("month_day", re.compile(rf"\b({_MONTH})\.?\s+{_DAY}\b(?:,?\s*(\d{{4}}))?")),
+    ("day_month", re.compile(rf"\b{_DAY}\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?")),
+    ("relative_day", re.compile(r"\b(today|tomorrow|tmrw|day after tomorrow)\b")),
+    ("in_days", re.compile(r"\bin\s+(\d{1,3}|a|one|two|three)\s+(day|days|week|weeks)\b")),
+    ("weekday", re.compile(rf"\b(next\s+|this\s+|on\s+)?({_WEEKDAY})\b")),
+    ("next_week", re.compile(r"\bnext\s+week\b")),
+]
+_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def _future_year(month: int, day: int, today: dt.date, year: str | None) -> dt.date | None:
+    try:
+        if year:
+            y = int(year)
+            return dt.date(y + 2000 if y < 100 else y, month, day)
+        candidate = dt.date(today.year, month, day)
+        return candidate if candidate >= today - dt.timedelta(days=31) else dt.date(today.year + 1, month, day)
+    except ValueError:
+        return None
+
+
+def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
+    if kind == "iso":
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    if kind == "slash":  # US order, month/day
+        return _future_year(int(m.group(1)), int(m.group(2)), today, m.group(3))
+    if kind == "month_day":
+        return _future_year(MONTHS[m.group(1)], int(m.group(2)), today, m.group(3))
+    if kind == "day_month":
+        return _future_year(MONTHS[m.group(2)], int(m.group(1)), today, m.group(3))
+    if kind == "relative_day":
+        word = m.group(1)
+        return today + dt.timedelta(days={"today": 0, "tomorrow": 1, "tmrw": 1}.get(word, 2))
+    if kind == "in_days":
+        n = _WORD_NUMBERS.get(m.group(1)) or int(m.group(1))
+        return today + dt.timedelta(days=n * (7 if m.group(2).startswith("week") else 1))
+    if kind == "weekday":
+        target = WEEKDAYS[m.group(2)]
+        ahead = (target - today.weekday()) % 7
+        if (m.group(1) or "").strip() == "next" and ahead == 0:
+            ahead = 7
+        return today + dt.timedelta(days=ahead)
+    if kind == "next_week":
+        return today + dt.timedelta(days=7 - today.weekday())
+    return None
+
+
+def find_dates(text: str, today: dt.date) -> list[dt.date]:
+    """Every date mentioned in ``text``, in the order written."""
+    lowered = text.lower()
+    found: list[tuple[int, int, dt.date]] = []
+    for kind, pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(lowered):
+            if any(s <= m.start() < e or s < m.end() <= e for s, e, _ in found):
+                continue  # already covered by a more specific pattern
+            day = _match_date(kind, m, today)
+            if day is not None:
+                found.append((m.start(), m.end(), day))
+    return [d for _, _, d in sorted(found)]
+
+
+def parse_date(text: str, today: dt.date) -> dt.date | None:
+    """The first date in ``text``, or None."""
+    dates = find_dates(text, today)
+    return dates[0] if dates else None
+
+
+_TIME = re.compile(r"\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\s|$|[,.!?])")
+_NAMED_TIMES = {
+    "noon": (12, 0),
+    "midday": (12, 0),
+    "lunchtime": (12, 30),
+    "morning": (9, 30),
+    "afternoon": (14, 0),
+    "end of day": (16, 30),
+}
+
+
+def parse_time(text: str) -> tuple[int, int] | None:
+    """An hour and minute from '2pm', '14:30', 'at 10', 'noon'; None if there is no clock time."""
+    lowered = text.lower()
+    best: tuple[int, int] | None = None
+    for m in _TIME.finditer(lowered):
+        hour, minute, meridiem = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").replace(".", "")
+        if not meridiem and m.group(2) is None and not m.group(0).startswith("at"):
+            continue  # a bare number is more likely a day or a count than a time
+        if hour > 23 or minute > 59:
+            continue
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        elif meridiem == "am" and hour == 12:
+            hour = 0
+        elif not meridiem and 1 <= hour <= 6:
+            hour += 12  # "at 3" in an office means the afternoon
+        best = (hour, minute)
+        break
+    if best is None:
+        for phrase, value in _NAMED_TIMES.items():
+            if phrase in lowered:
+                return value
+    return best
+
+
+def parse_datetime(text: str, now: dt.datetime) -> dt.datetime | None:
+    """A meeting time: a date (default today) and a clock time, which is required."""
+    clock = parse_time(_strip_dates(text, now.date()))
+    if clock is None:
+        return None
+    day = parse_date(text, now.date()) or now.date()
+    moment = dt.datetime.combine(day, dt.time(*clock))
+    if moment < now and parse_date(text, now.date()) is None:
+        moment += dt.timedelta(days=1)  # "at 9am" said in the afternoon means tomorrow
+    return moment
+
+
+def _strip_dates(text: str, today: dt.date) -> str:
+    lowered = text.lower()
+    for _, pattern in _DATE_PATTERNS[:4]:
+        lowered = pattern.sub(" ", lowered)
+    return lowered
+
+
+_AMOUNT = re.compile(r"(?:\$|usd\s*)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(?:\$|dollars?|usd|bucks)?")
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """A money amount such as '$45.20', '1,200 dollars' or '60'; None if there is none or it is zero."""
+    m = _AMOUNT.search(text.lower())
+    if not m:
+        return None
+    try:
+        value = Decimal(m.group(1).replace(",", "") + "." + (m.group(2) or "0"))
+    except InvalidOperation:
+        return None
+    return value if value > 0 else None
+
+
+_LEAVE_WORDS = [
+    ("sick", ("sick", "ill", "unwell", "doctor", "medical", "flu", "covid")),
+    ("personal", ("personal", "family matter", "errand", "moving day")),
+    ("vacation", ("vacation", "vacay", "holiday", "pto", "annual leave", "time off", "days off", "trip", "break")),
+]
+
+
+def leave_type_from_text(text: str) -> str | None:
+    """vacation / sick / personal from the words used, or None."""
+    lowered = text.lower()
+    for kind, words in _LEAVE_WORDS:
+        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words):
+            return kind
+    return None
+
+
+_EXPENSE_WORDS = [
+    ("travel", ("travel", "flight", "train", "taxi", "uber", "lyft", "hotel", "mileage", "parking", "airfare", "car")),
+    ("meals", ("meal", "meals", "lunch", "dinner", "breakfast", "food", "coffee", "restaurant", "client dinner")),
+    ("equipment", ("equipment", "monitor", "keyboard", "mouse", "laptop", "headset", "chair", "desk", "cable")),
+    ("training", ("training", "course", "conference", "certification", "book", "books", "workshop", "ticket")),
+    ("other", ("other", "something else", "misc", "miscellaneous")),
+]
+
+
+def expense_category_from_text(text: str) -> str | None:
+    lowered = text.lower()
+    for kind, words in _EXPENSE_WORDS:
+        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words):
+            return kind
+    return None
+
+
+_TICKET = re.compile(r"(?:#|\b(?:inc|ticket|req|request|case)[\s#-]*)(\d{1,7})\b", re.IGNORECASE)
+
+
+def ticket_number(text: str) -> int | None:
+    m = _TICKET.search(text)
+    return int(m.group(1)) if m else None
+
+
+_FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def four_digits(text: str) -> str | None:
+    m = _FOUR_DIGITS.search(text.replace(" ", ""))
+    return m.group(1) if m else None
+
+
+_NAME_STOPWORDS = {
+    "with",
+    "meet",
+    "meeting",
+    "schedule",
+    "book",
+    "a",
+    "an",
+    "the",
+    "to",
+    "and",
+    "please",
+    "set",
+    "up",
+    "i",
+    "want",
+    "would",
+    "like",
+    "need",
+    "me",
+    "my",
+    "call",
+    "catch",
+    "sync",
+    "1:1",
+    "one",
+    "on",
+    "one-on-one",
+    "tomorrow",
+    "today",
+    "at",
+    "for",
+    "can",
+    "you",
+    "could",
+    "arrange",
+    "let's",
+}
+
+
+def person_name(text: str) -> str:
+    """The words of ``text`` that can be a colleague's name ('meet with Jordan Lee' -> 'jordan lee')."""
+    words = re.findall(r"[A-Za-z][A-Za-z'\-]+", text)
+    return " ".join(
+        w for w in words if w.lower() not in _NAME_STOPWORDS and w.lower() not in WEEKDAYS and w.lower() not in MONTHS
+    ).strip()

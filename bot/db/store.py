@@ -1,0 +1,424 @@
+"""Queries the assistant needs, returning plain frozen records (no ORM objects leak to callers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import models as m
+from bot.db.engine import make_engine, make_sessions
+
+LEAVE_TYPES = ("vacation", "sick", "personal")
+
+
+class UnknownEmployee(LookupError):
+    """No employee has that id."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    role: str
+    department: str
+    manager_name: str | None
+    location: str
+    start_date: dt.date
+    answer_style: str
+    phone_last4: str
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split(" ", 1)[0]
+
+    def tenure_days(self, today: dt.date) -> int:
+        return (today - self.start_date).days
+
+
+@dataclass(frozen=True)
+class Balance:
+    leave_type: str
+    entitled: Decimal
+    used: Decimal
+    pending: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.entitled - self.used - self.pending
+
+
+@dataclass(frozen=True)
+class LeaveRecord:
+    id: int
+    leave_type: str
+    start_date: dt.date
+    end_date: dt.date
+    working_days: Decimal
+    status: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    id: int
+    category: str
+    summary: str
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    id: int
+    title: str
+    starts_at: dt.datetime
+    minutes: int
+    attendees: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PayslipRecord:
+    pay_date: dt.date
+    gross: Decimal
+    income_tax: Decimal
+    social_security: Decimal
+    benefits: Decimal
+    retirement: Decimal
+    net: Decimal
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    kind: str
+    name: str
+    summary: str
+    monthly_cost: Decimal
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    id: str
+    started_at: dt.datetime
+    last_intent: str | None
+    sensitive: bool
+    summary: str | None
+
+
+def working_days(start: dt.date, end: dt.date, holidays: set[dt.date]) -> int:
+    """Weekdays from ``start`` to ``end`` inclusive that are not company holidays."""
+    days, d = 0, start
+    while d <= end:
+        if d.weekday() < 5 and d not in holidays:
+            days += 1
+        d += dt.timedelta(days=1)
+    return days
+
+
+class HRStore:
+    """The HR/IT data store behind the assistant's actions."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @classmethod
+    def from_url(cls, database_url: str) -> HRStore:
+        return cls(make_sessions(make_engine(database_url)))
+
+    @property
+    def engine(self) -> Engine:
+        bind = self._sessions.kw["bind"]
+        assert isinstance(bind, Engine)
+        return bind
+
+    # -- people -------------------------------------------------------------------------------
+    def profile(self, employee_id: str) -> Profile:
+        with self._sessions() as s:
+            emp = s.get(m.Employee, employee_id)
+            if emp is None:
+                raise UnknownEmployee(employee_id)
+            return Profile(
+                emp.id,
+                emp.name,
+                emp.role,
+                emp.department,
+                emp.manager.name if emp.manager else None,
+                emp.location,
+                emp.start_date,
+                emp.answer_style,
+                emp.phone[-4:],
+            )
+
+    def find_colleagues(self, name: str, limit: int = 5) -> list[tuple[str, str]]:
+        """(id, name) of employees whose name contains every word of ``name``."""
+        words = [w for w in name.lower().split() if w]
+        if not words:
+            return []
+        with self._sessions() as s:
+            q = select(m.Employee.id, m.Employee.name)
+            for w in words:
+                q = q.where(func.lower(m.Employee.name).contains(w))
+            return [(i, n) for i, n in s.execute(q.order_by(m.Employee.id).limit(limit))]
+
+    def update_contact(self, employee_id: str, field: str, value: str) -> None:
+        if field not in {"address", "phone", "emergency_contact"}:
+            raise ValueError(f"not an editable field: {field}")
+        with self._sessions() as s:
+            emp = s.get(m.Employee, employee_id)
+            if emp is None:
+                raise UnknownEmployee(employee_id)
+            setattr(emp, field, value)
+            s.commit()
+
+    # -- leave --------------------------------------------------------------------------------
+    def holidays_between(self, start: dt.date, end: dt.date) -> set[dt.date]:
+        with self._sessions() as s:
+            return set(s.scalars(select(m.Holiday.day).where(m.Holiday.day.between(start, end))))
+
+    def upcoming_holidays(self, today: dt.date, limit: int = 3) -> list[tuple[dt.date, str]]:
+        with self._sessions() as s:
+            rows = s.execute(
+                select(m.Holiday.day, m.Holiday.name).where(m.Holiday.day >= today).order_by(m.Holiday.day).limit(limit)
+            )
+            return [(d, n) for d, n in rows]
+
+    def balance(self, employee_id: str, leave_type: str, year: int) -> Balance:
+        with self._sessions() as s:
+            entitled = s.scalar(
+                select(m.LeaveBalance.entitled_days).where(
+                    m.LeaveBalance.employee_id == employee_id,
+                    m.LeaveBalance.leave_type == leave_type,
+                    m.LeaveBalance.year == year,
+                )
+            )
+            sums = dict(
+                s.execute(
+                    select(m.LeaveRequest.status, func.sum(m.LeaveRequest.working_days))
+                    .where(
+                        m.LeaveRequest.employee_id == employee_id,
+                        m.LeaveRequest.leave_type == leave_type,
+                        func.extract("year", m.LeaveRequest.start_date) == year,
+                    )
+                    .group_by(m.LeaveRequest.status)
+                ).all()
+            )
+        return Balance(
+            leave_type, Decimal(entitled or 0), Decimal(sums.get("approved") or 0), Decimal(sums.get("pending") or 0)
+        )
+
+    def leave_requests(self, employee_id: str, limit: int = 5) -> list[LeaveRecord]:
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(m.LeaveRequest)
+                .where(m.LeaveRequest.employee_id == employee_id)
+                .order_by(m.LeaveRequest.created_at.desc(), m.LeaveRequest.id.desc())
+                .limit(limit)
+            )
+            return [
+                LeaveRecord(
+                    r.id, r.leave_type, r.start_date, r.end_date, Decimal(r.working_days), r.status, r.created_at
+                )
+                for r in rows
+            ]
+
+    def overlapping_leave(self, employee_id: str, start: dt.date, end: dt.date) -> list[LeaveRecord]:
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(m.LeaveRequest).where(
+                    m.LeaveRequest.employee_id == employee_id,
+                    m.LeaveRequest.status.in_(["pending", "approved"]),
+                    m.LeaveRequest.start_date <= end,
+                    m.LeaveRequest.end_date >= start,
+                )
+            )
+            return [
+                LeaveRecord(
+                    r.id, r.leave_type, r.start_date, r.end_date, Decimal(r.working_days), r.status, r.created_at
+                )
+                for r in rows
+            ]
+
+    def request_leave(self, employee_id: str, leave_type: str, start: dt.date, end: dt.date, days: int) -> int:
+        with self._sessions() as s:
+            req = m.LeaveRequest(
+                employee_id=employee_id,
+                leave_type=leave_type,
+                start_date=start,
+                end_date=end,
+                working_days=Decimal(days),
+                status="pending",
+                created_at=dt.datetime.utcnow(),
+            )
+            s.add(req)
+            s.commit()
+            return int(req.id)
+
+    # -- pay and benefits ---------------------------------------------------------------------
+    def next_payday(self, today: dt.date) -> dt.date | None:
+        with self._sessions() as s:
+            return s.scalar(select(m.PayDate.day).where(m.PayDate.day >= today).order_by(m.PayDate.day).limit(1))
+
+    def salary(self, employee_id: str) -> Decimal:
+        with self._sessions() as s:
+            value = s.scalar(select(m.Employee.annual_salary).where(m.Employee.id == employee_id))
+            if value is None:
+                raise UnknownEmployee(employee_id)
+            return Decimal(value)
+
+    def payslips(self, employee_id: str, limit: int = 1) -> list[PayslipRecord]:
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(m.Payslip)
+                .where(m.Payslip.employee_id == employee_id)
+                .order_by(m.Payslip.pay_date.desc())
+                .limit(limit)
+            )
+            return [
+                PayslipRecord(
+                    r.pay_date,
+                    Decimal(r.gross),
+                    Decimal(r.income_tax),
+                    Decimal(r.social_security),
+                    Decimal(r.benefits),
+                    Decimal(r.retirement),
+                    Decimal(r.net),
+                )
+                for r in rows
+            ]
+
+    def taxes_this_year(self, employee_id: str, year: int) -> Decimal:
+        with self._sessions() as s:
+            total = s.scalar(
+                select(func.sum(m.Payslip.income_tax)).where(
+                    m.Payslip.employee_id == employee_id, func.extract("year", m.Payslip.pay_date) == year
+                )
+            )
+            return Decimal(total or 0)
+
+    def bank_account_last4(self, employee_id: str) -> str | None:
+        with self._sessions() as s:
+            return s.scalar(select(m.Employee.bank_account_last4).where(m.Employee.id == employee_id))
+
+    def plans(self, employee_id: str) -> list[PlanRecord]:
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(m.BenefitPlan)
+                .join(m.BenefitEnrolment)
+                .where(m.BenefitEnrolment.employee_id == employee_id)
+                .order_by(m.BenefitPlan.kind)
+            )
+            return [PlanRecord(p.kind, p.name, p.summary, Decimal(p.monthly_cost)) for p in rows]
+
+    def all_plans(self, kind: str) -> list[PlanRecord]:
+        with self._sessions() as s:
+            rows = s.scalars(select(m.BenefitPlan).where(m.BenefitPlan.kind == kind).order_by(m.BenefitPlan.name))
+            return [PlanRecord(p.kind, p.name, p.summary, Decimal(p.monthly_cost)) for p in rows]
+
+    # -- meetings -----------------------------------------------------------------------------
+    def meetings(self, employee_id: str, start: dt.datetime, end: dt.datetime) -> list[MeetingRecord]:
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(m.Meeting)
+                .join(m.MeetingAttendee, m.MeetingAttendee.meeting_id == m.Meeting.id)
+                .where(m.MeetingAttendee.employee_id == employee_id, m.Meeting.starts_at.between(start, end))
+                .order_by(m.Meeting.starts_at)
+            )
+            out = []
+            for meeting in rows:
+                names = s.scalars(
+                    select(m.Employee.name)
+                    .join(m.MeetingAttendee, m.MeetingAttendee.employee_id == m.Employee.id)
+                    .where(m.MeetingAttendee.meeting_id == meeting.id, m.Employee.id != employee_id)
+                    .order_by(m.Employee.name)
+                )
+                out.append(MeetingRecord(meeting.id, meeting.title, meeting.starts_at, meeting.minutes, tuple(names)))
+            return out
+
+    def book_meeting(
+        self, organizer_id: str, attendee_id: str, starts_at: dt.datetime, title: str, minutes: int = 30
+    ) -> int:
+        with self._sessions() as s:
+            meeting = m.Meeting(organizer_id=organizer_id, title=title, starts_at=starts_at, minutes=minutes)
+            s.add(meeting)
+            s.flush()
+            s.add_all(
+                [
+                    m.MeetingAttendee(meeting_id=meeting.id, employee_id=organizer_id),
+                    m.MeetingAttendee(meeting_id=meeting.id, employee_id=attendee_id),
+                ]
+            )
+            s.commit()
+            return int(meeting.id)
+
+    # -- tickets, expenses, conversations ----------------------------------------------------
+    def tickets(self, employee_id: str, open_only: bool = False, limit: int = 5) -> list[TicketRecord]:
+        with self._sessions() as s:
+            q = select(m.Ticket).where(m.Ticket.employee_id == employee_id)
+            if open_only:
+                q = q.where(or_(m.Ticket.status == "open", m.Ticket.status == "in_progress"))
+            rows = s.scalars(q.order_by(m.Ticket.created_at.desc(), m.Ticket.id.desc()).limit(limit))
+            return [TicketRecord(t.id, t.category, t.summary, t.status, t.created_at, t.updated_at) for t in rows]
+
+    def ticket(self, employee_id: str, ticket_id: int) -> TicketRecord | None:
+        with self._sessions() as s:
+            t = s.get(m.Ticket, ticket_id)
+            if t is None or t.employee_id != employee_id:
+                return None
+            return TicketRecord(t.id, t.category, t.summary, t.status, t.created_at, t.updated_at)
+
+    def open_ticket(self, employee_id: str, category: str, summary: str, transcript: str | None = None) -> int:
+        now = dt.datetime.utcnow()
+        with self._sessions() as s:
+            t = m.Ticket(
+                employee_id=employee_id,
+                category=category,
+                summary=summary[:300],
+                status="open",
+                transcript=transcript,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(t)
+            s.commit()
+            return int(t.id)
+
+    def claim_expense(self, employee_id: str, category: str, amount: Decimal, description: str) -> int:
+        with self._sessions() as s:
+            claim = m.ExpenseClaim(
+                employee_id=employee_id,
+                category=category,
+                amount=amount,
+                description=description[:300],
+                status="submitted",
+                created_at=dt.datetime.utcnow(),
+            )
+            s.add(claim)
+            s.commit()
+            return int(claim.id)
+
+    def record_conversation(
+        self, conversation_id: str, employee_id: str, last_intent: str | None, sensitive: bool
+    ) -> None:
+        with self._sessions() as s:
+            conv = s.get(m.Conversation, conversation_id)
+            if conv is None:
+                conv = m.Conversation(id=conversation_id, employee_id=employee_id, started_at=dt.datetime.utcnow())
+                s.add(conv)
+            conv.last_intent = last_intent or conv.last_intent
+            conv.sensitive = bool(conv.sensitive) or sensitive
+            s.commit()
+
+    def past_conversations(
+        self, employee_id: str, exclude: str | None = None, limit: int = 3
+    ) -> list[ConversationRecord]:
+        with self._sessions() as s:
+            q = select(m.Conversation).where(m.Conversation.employee_id == employee_id)
+            if exclude:
+                q = q.where(m.Conversation.id != exclude)
+            rows = s.scalars(q.order_by(m.Conversation.started_at.desc()).limit(limit))
+            return [ConversationRecord(c.id, c.started_at, c.last_intent, bool(c.sensitive), c.summary) for c in rows]
