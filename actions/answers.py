@@ -48,6 +48,14 @@ def day(value: dt.date) -> str:
     return value.strftime("%A %-d %B %Y")
 
 
+def relative_day(moment: dt.datetime, today: dt.date) -> str:
+    """'today', 'on Saturday' within a week, else 'on 3 March'."""
+    age = (today - moment.date()).days
+    if age == 0:
+        return "today"
+    return f"on {moment:%A}" if 0 < age < 7 else f"on {moment:%-d %B}"
+
+
 def days(value: Decimal) -> str:
     n = value.normalize()
     return f"{n:f} day" if n == 1 else f"{n:f} days"
@@ -215,8 +223,7 @@ def ticket_status(a: Ask) -> Reply:
     if not tickets:
         return Reply("You have no tickets with us.", "Tell me about the problem and I'll open one.")
     t = tickets[0]
-    age = (a.today - t.created_at.date()).days
-    when = "today" if age == 0 else f"on {t.created_at:%A}" if age < 7 else f"on {t.created_at:%-d %B}"
+    when = relative_day(t.created_at, a.today)
     brief = f"Ticket #{t.id} ({t.summary}), opened {when}, is {t.status.replace('_', ' ')}."
     others = [f"#{x.id} {x.summary}: {x.status}" for x in tickets[1:]]
     return Reply(brief, ("Also open: " + "; ".join(others) + ".") if others else "")

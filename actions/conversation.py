@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ANSWERS, Ask, Reply
+from actions.answers import ANSWERS, Ask, Reply, relative_day
 from actions.context import employee_id, intent_of, text_of
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
@@ -16,7 +16,7 @@ from actions.runtime import off_loop, runtime
 NEW_HIRE_DAYS = 30
 FORM_SLOTS = {
     "pto_form": ["leave_type", "leave_start", "leave_end", "leave_confirmed"],
-    "meeting_form": ["meeting_attendee", "meeting_attendee_id", "meeting_time"],
+    "meeting_form": ["meeting_attendee", "meeting_time"],
     "expense_form": ["expense_category", "expense_amount", "expense_description"],
     "identity_form": ["identity_code", "it_request"],
 }
@@ -74,10 +74,9 @@ class ActionGreet(Action):
         open_tickets = await off_loop(rt.store.tickets, profile.id, True)
         if open_tickets:
             t = open_tickets[0]
-            age = (today - t.created_at.date()).days
-            when = "today" if age == 0 else f"on {t.created_at:%A}" if age < 7 else f"on {t.created_at:%-d %B}"
             lines.append(
-                f"By the way, your ticket from {when} (#{t.id}, {t.summary}) is still {t.status.replace('_', ' ')}."
+                f"By the way, your ticket opened {relative_day(t.created_at, today)} (#{t.id}, {t.summary}) is "
+                f"still {t.status.replace('_', ' ')}."
             )
         dispatcher.utter_message(text=" ".join(lines), buttons=buttons or None)
         return []

@@ -40,6 +40,7 @@ class Settings:
     rasa_port: int
     action_port: int
     handoff_url: str | None
+    rasa_token: str | None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -54,6 +55,7 @@ class Settings:
             rasa_port=_int(env, "RASA_PORT", 5005),
             action_port=_int(env, "ACTION_PORT", 5055),
             handoff_url=env.get("HANDOFF_URL") or None,
+            rasa_token=env.get("RASA_TOKEN") or None,
         )
 
     @property

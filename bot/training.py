@@ -74,6 +74,12 @@ def train_if_needed(settings: Settings, root: Path = REPO_ROOT, force: bool = Fa
         "--fixed-model-name",
         target.name.removesuffix(".tar.gz"),
     ]
-    subprocess.run(cmd, cwd=root, check=True)
-    log.info("trained in %.0f s", time.monotonic() - started)
+    log_path = settings.var_dir / "logs" / "train.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as out:
+        result = subprocess.run(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        tail = log_path.read_text(errors="replace").splitlines()[-30:]
+        raise RuntimeError(f"rasa train failed (exit {result.returncode}); end of {log_path}:\n" + "\n".join(tail))
+    log.info("trained in %.0f s (log: %s)", time.monotonic() - started, log_path)
     return target

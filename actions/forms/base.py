@@ -1,16 +1,21 @@
-"""What every form shares: when an answer fills the requested slot, and when it interrupts the form.
+"""What every form shares: when a message answers the form's question, and when it interrupts the form.
 
-An answer that parses fills the slot. One that doesn't parse either interrupts the form (a clear
-question, "no", a request for a person: the form steps aside and rules answer it) or is met with a
-hint and the same question again.
+A message that parses as an answer to the requested slot is an answer, whatever its intent ("march
+3" may well look like ``pto_request``). One that doesn't parse interrupts when it is confidently
+something else (a question, a request for a person): the validation action then sets nothing,
+Rasa rejects the form for this turn, and the rules answer the message and bring the form back.
+"No" always interrupts; the rules cancel the form. Anything else gets a hint and the question again.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from abc import abstractmethod
+from typing import Any, ClassVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.context import confidence_of, intent_of
 
@@ -23,17 +28,36 @@ def is_requested(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") == slot
 
 
-def interrupts(tracker: Tracker) -> bool:
+def interrupts(tracker: Tracker, own_intents: frozenset[str] = frozenset()) -> bool:
     """True when the latest message is something other than an answer to the form's question."""
     intent = intent_of(tracker)
     if intent == "deny":
         return True
-    return intent not in ANSWER_LIKE and confidence_of(tracker) >= INTERRUPT_CONFIDENCE
+    if intent in ANSWER_LIKE or intent in own_intents:
+        return False
+    return confidence_of(tracker) >= INTERRUPT_CONFIDENCE
 
 
-def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, hint: str) -> dict[str, Any]:
-    """Step aside for an interruption, or say what went wrong so the form asks again."""
-    if interrupts(tracker):
-        return {}
-    dispatcher.utter_message(text=hint)
-    return {slot: None}
+class FormValidation(FormValidationAction):
+    """Steps aside (sets nothing) when the employee says no or interrupts; otherwise extracts and validates."""
+
+    own_intents: ClassVar[frozenset[str]] = frozenset()
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>; abstract so the action server doesn't register this base class."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("requested_slot") is not None and intent_of(tracker) == "deny":
+            return []
+        return await super().run(dispatcher, tracker, domain)
+
+    def interrupted(self, tracker: Tracker) -> bool:
+        return interrupts(tracker, self.own_intents)
+
+    def unclear(self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, hint: str) -> dict[str, Any]:
+        """Step aside for an interruption; otherwise say what went wrong so the form asks again."""
+        if self.interrupted(tracker):
+            return {}
+        dispatcher.utter_message(text=hint)
+        return {slot: None}

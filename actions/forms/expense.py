@@ -5,22 +5,25 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import money
-from actions.context import text_of
-from actions.forms.base import is_requested, not_understood
+from actions.context import confidence_of, text_of
+from actions.forms.base import FormValidation, is_requested
 from actions.parsing import expense_category_from_text, parse_amount
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 
 RECEIPT_LIMIT = Decimal(5000)
+CLEAR_QUESTION = 0.8
 
 
-class ValidateExpenseForm(FormValidationAction):
+class ValidateExpenseForm(FormValidation):
+    own_intents = frozenset({"expense_claim"})
+
     def name(self) -> str:
         return "validate_expense_form"
 
@@ -34,7 +37,7 @@ class ValidateExpenseForm(FormValidationAction):
         if category:
             return {"expense_category": category}
         return (
-            not_understood(
+            self.unclear(
                 dispatcher, tracker, "expense_category", "Pick one of travel, meals, equipment, training or other."
             )
             if requested
@@ -53,7 +56,7 @@ class ValidateExpenseForm(FormValidationAction):
         if amount is not None:
             return {"expense_amount": float(amount)}
         return (
-            not_understood(dispatcher, tracker, "expense_amount", "I need the amount as a number, like 45.20.")
+            self.unclear(dispatcher, tracker, "expense_amount", "I need the amount as a number, like 45.20.")
             if requested
             else {}
         )
@@ -64,11 +67,12 @@ class ValidateExpenseForm(FormValidationAction):
         if not is_requested(tracker, "expense_description"):
             return {}
         text = text_of(tracker).strip()
+        if confidence_of(tracker) >= CLEAR_QUESTION and self.interrupted(tracker):
+            return {}  # free text accepts anything, so only a clear question interrupts
         if len(text) >= 3:
             return {"expense_description": text[:300]}
-        return not_understood(
-            dispatcher, tracker, "expense_description", "A few words, please, so approvers know what it was for."
-        )
+        dispatcher.utter_message(text="A few words, please, so approvers know what it was for.")
+        return {"expense_description": None}
 
     async def validate_expense_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

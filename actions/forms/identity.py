@@ -5,13 +5,13 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import intent_of, text_of
-from actions.forms.base import is_requested, not_understood
+from actions.forms.base import FormValidation, is_requested
 from actions.parsing import four_digits
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
@@ -32,7 +32,9 @@ def failed_attempts(tracker: Tracker) -> int:
     return count
 
 
-class ValidateIdentityForm(FormValidationAction):
+class ValidateIdentityForm(FormValidation):
+    own_intents = frozenset({"password_reset", "account_locked"})
+
     def name(self) -> str:
         return "validate_identity_form"
 
@@ -51,7 +53,7 @@ class ValidateIdentityForm(FormValidationAction):
         code = four_digits(text_of(tracker))
         if code:
             return {"identity_code": code}
-        return not_understood(dispatcher, tracker, "identity_code", "Just the four digits, please (like 4821).")
+        return self.unclear(dispatcher, tracker, "identity_code", "Just the four digits, please (like 4821).")
 
     async def validate_identity_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import employee_id, text_of
-from actions.forms.base import is_requested, not_understood
+from actions.forms.base import FormValidation, is_requested
 from actions.parsing import parse_datetime, person_name
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
-from bot.db.store import HRStore
+from bot.db.store import HRStore, UnknownEmployee
 
 TIME_HINT = "I need a day and a time, like 'tomorrow at 2pm' or 'Friday 10:30'."
 
 
+EMPLOYEE_ID = re.compile(r"\b(E\d{4,})\b")
+
+
 def find_person(store: HRStore, text: str, exclude: str | None) -> list[tuple[str, str]]:
-    """Colleagues matching the name in ``text``: the whole name first, then pairs, then single words."""
+    """Colleagues matching ``text``: an employee id (from a button), else the whole name, pairs, single words."""
+    explicit = EMPLOYEE_ID.search(text)
+    if explicit:
+        try:
+            return [(explicit.group(1), store.profile(explicit.group(1)).name)]
+        except UnknownEmployee:
+            return []
     words = person_name(text).lower().split()
     candidates = [" ".join(words)] + [" ".join(words[i : i + 2]) for i in range(len(words) - 1)] + words
     for candidate in candidates:
@@ -44,7 +54,9 @@ def check_time(moment: dt.datetime, now: dt.datetime) -> str | None:
     return None
 
 
-class ValidateMeetingForm(FormValidationAction):
+class ValidateMeetingForm(FormValidation):
+    own_intents = frozenset({"schedule_meeting"})
+
     def name(self) -> str:
         return "validate_meeting_form"
 
@@ -57,7 +69,7 @@ class ValidateMeetingForm(FormValidationAction):
         rt = runtime()
         found = await off_loop(find_person, rt.store, text_of(tracker), employee_id(tracker))
         if len(found) == 1:
-            return {"meeting_attendee": found[0][1], "meeting_attendee_id": found[0][0]}
+            return {"meeting_attendee": found[0][0]}
         if not requested:
             return {}
         if len(found) > 1:
@@ -66,7 +78,7 @@ class ValidateMeetingForm(FormValidationAction):
                 buttons=[{"title": n, "payload": f"{n} ({i})"} for i, n in found[:5]],
             )
             return {"meeting_attendee": None}
-        return not_understood(
+        return self.unclear(
             dispatcher,
             tracker,
             "meeting_attendee",
@@ -82,7 +94,7 @@ class ValidateMeetingForm(FormValidationAction):
         moment = parse_datetime(text_of(tracker), runtime().now())
         if moment is not None:
             return {"meeting_time": moment.isoformat(timespec="minutes")}
-        return not_understood(dispatcher, tracker, "meeting_time", TIME_HINT) if requested else {}
+        return self.unclear(dispatcher, tracker, "meeting_time", TIME_HINT) if requested else {}
 
     async def validate_meeting_attendee(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -108,15 +120,19 @@ class ActionSubmitMeeting(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         rt = runtime()
         profile = await load_profile(rt, tracker)
-        clear = [SlotSet(s, None) for s in ("meeting_attendee", "meeting_attendee_id", "meeting_time")]
-        other_id, when = tracker.get_slot("meeting_attendee_id"), tracker.get_slot("meeting_time")
+        clear = [SlotSet(s, None) for s in ("meeting_attendee", "meeting_time")]
+        other_id, when = tracker.get_slot("meeting_attendee"), tracker.get_slot("meeting_time")
         if profile is None or not other_id or not when:
             dispatcher.utter_message(
                 text=NO_PROFILE if profile is None else "I didn't book anything: details were missing."
             )
             return clear
         moment = dt.datetime.fromisoformat(str(when))
-        other = tracker.get_slot("meeting_attendee")
+        try:
+            other = (await off_loop(rt.store.profile, str(other_id))).name
+        except UnknownEmployee:
+            dispatcher.utter_message(text="I couldn't find that colleague any more, so I booked nothing.")
+            return clear
         meeting_id = await off_loop(
             rt.store.book_meeting,
             profile.id,

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import day, days
 from actions.context import intent_of, text_of
-from actions.forms.base import is_requested, not_understood
+from actions.forms.base import FormValidation, is_requested
 from actions.parsing import find_dates, leave_type_from_text
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
@@ -70,7 +70,9 @@ def _iso(value: Any) -> dt.date | None:
         return None
 
 
-class ValidatePtoForm(FormValidationAction):
+class ValidatePtoForm(FormValidation):
+    own_intents = frozenset({"pto_request"})
+
     def name(self) -> str:
         return "validate_pto_form"
 
@@ -78,14 +80,11 @@ class ValidatePtoForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         kind = leave_type_from_text(text_of(tracker))
-        if kind and (
-            is_requested(tracker, "leave_type")
-            or not tracker.get_slot("leave_type")
-            or is_requested(tracker, "leave_confirmed")
-        ):
+        changing = is_requested(tracker, "leave_confirmed") and not self.interrupted(tracker)
+        if kind and (is_requested(tracker, "leave_type") or not tracker.get_slot("leave_type") or changing):
             return {"leave_type": kind}
         if is_requested(tracker, "leave_type"):
-            return not_understood(dispatcher, tracker, "leave_type", "Is it vacation, sick leave or a personal day?")
+            return self.unclear(dispatcher, tracker, "leave_type", "Is it vacation, sick leave or a personal day?")
         return {}
 
     async def extract_leave_start(
@@ -99,13 +98,13 @@ class ValidatePtoForm(FormValidationAction):
                     "leave_start": dates[0].isoformat(),
                     **({"leave_end": dates[1].isoformat()} if len(dates) > 1 else {}),
                 }
-            return not_understood(dispatcher, tracker, "leave_start", DATE_HINT)
+            return self.unclear(dispatcher, tracker, "leave_start", DATE_HINT)
         if tracker.get_slot("requested_slot") is None and dates:  # the request itself named the dates
             found = {"leave_start": dates[0].isoformat()}
             if len(dates) > 1:
                 found["leave_end"] = dates[1].isoformat()
             return found
-        if is_requested(tracker, "leave_confirmed") and dates:
+        if is_requested(tracker, "leave_confirmed") and dates and not self.interrupted(tracker):
             return _changes(text, dates)
         return {}
 
@@ -117,7 +116,7 @@ class ValidatePtoForm(FormValidationAction):
         dates = find_dates(text_of(tracker), runtime().today())
         if dates:
             return {"leave_end": dates[-1].isoformat()}
-        return not_understood(dispatcher, tracker, "leave_end", DATE_HINT)
+        return self.unclear(dispatcher, tracker, "leave_end", DATE_HINT)
 
     async def extract_leave_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -127,9 +126,9 @@ class ValidatePtoForm(FormValidationAction):
         if intent_of(tracker) == "affirm":
             return {"leave_confirmed": True}
         text = text_of(tracker)
-        if find_dates(text, runtime().today()) or leave_type_from_text(text):
+        if not self.interrupted(tracker) and (find_dates(text, runtime().today()) or leave_type_from_text(text)):
             return {"leave_confirmed": None}  # a change, picked up by the other extractors; ask again
-        return not_understood(
+        return self.unclear(
             dispatcher,
             tracker,
             "leave_confirmed",

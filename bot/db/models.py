@@ -6,6 +6,7 @@ SQLite by default, PostgreSQL when ``DATABASE_URL`` says so: only portable colum
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -19,9 +20,44 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
+
+
+class Amount(TypeDecorator):  # type: ignore[type-arg]
+    """An exact decimal: NUMERIC on PostgreSQL, an integer count of hundredths on SQLite.
+
+    SQLite has no decimal type and would round-trip money through floats.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 12, scale: int = 2) -> None:
+        super().__init__(precision, scale)
+        self._scale = scale
+
+    def load_dialect_impl(self, dialect: Dialect):  # type: ignore[no-untyped-def]
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Integer())
+        return dialect.type_descriptor(Numeric(self.impl.precision, self._scale))
+
+    def process_bind_param(self, value, dialect: Dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return int((Decimal(str(value)) * (10**self._scale)).to_integral_value())
+        return Decimal(str(value))
+
+    def process_result_value(self, value, dialect: Dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self._scale)
+        return Decimal(value)
 
 
 class Employee(Base):
@@ -38,7 +74,7 @@ class Employee(Base):
     phone = Column(String(32), nullable=False)
     address = Column(String(200), nullable=False)
     emergency_contact = Column(String(200), nullable=True)
-    annual_salary = Column(Numeric(12, 2), nullable=False)
+    annual_salary = Column(Amount(12, 2), nullable=False)
     bank_account_last4 = Column(String(4), nullable=True)
     answer_style = Column(String(16), nullable=False, default="detailed")  # brief | detailed
 
@@ -53,7 +89,7 @@ class LeaveBalance(Base):
     employee_id = Column(String(16), ForeignKey("employees.id"), nullable=False, index=True)
     leave_type = Column(String(20), nullable=False)  # vacation | sick | personal
     year = Column(Integer, nullable=False)
-    entitled_days = Column(Numeric(5, 1), nullable=False)
+    entitled_days = Column(Amount(5, 1), nullable=False)
 
 
 class LeaveRequest(Base):
@@ -64,7 +100,7 @@ class LeaveRequest(Base):
     leave_type = Column(String(20), nullable=False)
     start_date = Column(Date, nullable=False)
     end_date = Column(Date, nullable=False)
-    working_days = Column(Numeric(5, 1), nullable=False)
+    working_days = Column(Amount(5, 1), nullable=False)
     status = Column(String(16), nullable=False, default="pending")  # pending|approved|rejected|cancelled
     created_at = Column(DateTime, nullable=False, default=dt.datetime.utcnow)
 
@@ -90,12 +126,12 @@ class Payslip(Base):
     id = Column(Integer, primary_key=True)
     employee_id = Column(String(16), ForeignKey("employees.id"), nullable=False, index=True)
     pay_date = Column(Date, nullable=False)
-    gross = Column(Numeric(12, 2), nullable=False)
-    income_tax = Column(Numeric(12, 2), nullable=False)
-    social_security = Column(Numeric(12, 2), nullable=False)
-    benefits = Column(Numeric(12, 2), nullable=False)
-    retirement = Column(Numeric(12, 2), nullable=False)
-    net = Column(Numeric(12, 2), nullable=False)
+    gross = Column(Amount(12, 2), nullable=False)
+    income_tax = Column(Amount(12, 2), nullable=False)
+    social_security = Column(Amount(12, 2), nullable=False)
+    benefits = Column(Amount(12, 2), nullable=False)
+    retirement = Column(Amount(12, 2), nullable=False)
+    net = Column(Amount(12, 2), nullable=False)
 
 
 class BenefitPlan(Base):
@@ -105,7 +141,7 @@ class BenefitPlan(Base):
     kind = Column(String(20), nullable=False)  # health | dental | vision | retirement
     name = Column(String(120), nullable=False)
     summary = Column(Text, nullable=False)
-    monthly_cost = Column(Numeric(8, 2), nullable=False)
+    monthly_cost = Column(Amount(8, 2), nullable=False)
 
 
 class BenefitEnrolment(Base):
@@ -156,7 +192,7 @@ class ExpenseClaim(Base):
     id = Column(Integer, primary_key=True)
     employee_id = Column(String(16), ForeignKey("employees.id"), nullable=False, index=True)
     category = Column(String(40), nullable=False)
-    amount = Column(Numeric(10, 2), nullable=False)
+    amount = Column(Amount(10, 2), nullable=False)
     description = Column(String(300), nullable=False)
     status = Column(String(16), nullable=False, default="submitted")
     created_at = Column(DateTime, nullable=False, default=dt.datetime.utcnow)

@@ -1,0 +1,87 @@
+"""The real assistant for end-to-end tests: the cached model, the action server and Rasa on free ports.
+
+Started once per test session (Rasa takes about a minute to become ready) against a fresh,
+seeded SQLite database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from bot.db.engine import make_engine, make_sessions
+from bot.db.seed import seed
+from bot.db.store import HRStore
+from bot.serve import LOOPBACK, free_port, start_assistant
+from bot.settings import Settings, load_settings
+from bot.training import train_if_needed
+
+
+@dataclass(frozen=True)
+class Assistant:
+    url: str
+    token: str
+    store: HRStore
+    model: Path
+
+    def say(self, sender: str, text: str, employee: str | None = "E1001") -> list[dict[str, Any]]:
+        """Send one message over the REST channel, as the handoff service will; return the bot's replies."""
+        body: dict[str, Any] = {"sender": sender, "message": text}
+        if employee:
+            body["metadata"] = {"employee_id": employee}
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=body, timeout=60)
+        response.raise_for_status()
+        replies = response.json()
+        assert isinstance(replies, list)
+        return replies
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+
+def text_of(replies: list[dict[str, Any]]) -> str:
+    return " ".join(r.get("text") or "" for r in replies)
+
+
+def new_sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current inputs, from the cache (trained first if the inputs changed)."""
+    return train_if_needed(load_settings())
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Assistant]:
+    var = tmp_path_factory.mktemp("var")
+    settings = Settings.from_env(
+        {
+            "KINDRED_VAR_DIR": str(var),
+            "KINDRED_CACHE_DIR": str(load_settings().cache_dir),
+            "DATABASE_URL": f"sqlite:///{var / 'kindred.db'}",
+            "HOME": str(Path.home()),
+        }
+    )
+    engine = make_engine(settings.database_url)
+    with make_sessions(engine)() as session:
+        seed(session, dt.date.today(), employees=80)
+    rasa_port = free_port()
+    token = uuid.uuid4().hex
+    services = start_assistant(settings, trained_model, rasa_port, free_port(), token)
+    try:
+        yield Assistant(f"http://{LOOPBACK}:{rasa_port}", token, HRStore(make_sessions(engine)), trained_model)
+    finally:
+        for service in reversed(services):
+            service.stop()

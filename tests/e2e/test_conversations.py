@@ -1,0 +1,88 @@
+"""Conversations with the real Rasa model and action server over the REST channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import requests
+
+from tests.e2e.conftest import Assistant, new_sender, text_of
+
+pytestmark = pytest.mark.e2e
+
+
+def next_weekday(weekday: int, weeks_ahead: int = 3) -> dt.date:
+    day = dt.date.today() + dt.timedelta(weeks=weeks_ahead)
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def test_greeting_knows_the_employee(assistant: Assistant) -> None:
+    """The employee id in the message metadata personalises the very first reply."""
+    replies = assistant.say(new_sender(), "hello there", employee="E1002")
+    assert text_of(replies).startswith("Hi Priya!") and "onboarding" in text_of(replies)
+
+
+def test_routine_questions_are_answered_from_the_records(assistant: Assistant) -> None:
+    sender = new_sender()
+    balance = assistant.store.balance("E1001", "vacation", dt.date.today().year)
+    assert f"{balance.remaining.normalize():f} days of vacation left" in text_of(
+        assistant.say(sender, "how many vacation days do i have left")
+    )
+    assert "next payday" in text_of(assistant.say(sender, "when do i get paid next"))
+    assert "W-2" in text_of(assistant.say(sender, "where can i find my w2"))
+
+
+def test_leave_request_form_with_interruption_and_confirmation(assistant: Assistant) -> None:
+    """Book leave: the dates come in the first message, a question interrupts, 'yes' sends it."""
+    sender = new_sender()
+    start, end = next_weekday(0), next_weekday(0) + dt.timedelta(days=2)
+    first = text_of(assistant.say(sender, f"i'd like to book vacation from {start:%B %-d} to {end:%B %-d}"))
+    assert "3 working days" in first and "Shall I send it" in first
+    interrupted = text_of(assistant.say(sender, "how many vacation days do i have left?"))
+    assert "of vacation left" in interrupted and "Shall I send it" in interrupted
+    done = text_of(assistant.say(sender, "yes"))
+    assert "Done: request #" in done
+    request = assistant.store.leave_requests("E1001", 1)[0]
+    assert (request.start_date, request.end_date, request.status) == (start, end, "pending")
+
+
+def test_form_can_be_cancelled(assistant: Assistant) -> None:
+    sender = new_sender()
+    assert "What kind of expense" in text_of(assistant.say(sender, "i need to submit an expense claim"))
+    assert "stopped that and saved nothing" in text_of(assistant.say(sender, "no, cancel that"))
+    tracker = assistant.tracker(sender)
+    assert tracker["active_loop"] in ({}, None) or tracker["active_loop"].get("name") is None
+
+
+def test_sensitive_topic_and_request_for_a_person(assistant: Assistant) -> None:
+    """Harassment is answered with care and marked; accepting a person opens a ticket with the transcript."""
+    sender = new_sender()
+    first = text_of(assistant.say(sender, "my manager keeps making comments about my appearance and i feel unsafe"))
+    assert "confidential" in first and "bring in someone" in first
+    assert assistant.tracker(sender)["slots"]["sensitive_topic"] == "report_harassment"
+    second = text_of(assistant.say(sender, "yes please"))
+    assert "request #" in second
+
+
+def test_out_of_scope_says_what_it_can_do(assistant: Assistant) -> None:
+    reply = text_of(assistant.say(new_sender(), "what's the best recipe for lasagna"))
+    assert "outside what I can help with" in reply or "didn't quite get that" in reply
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a" * 10_000, "¿Cuándo es el próximo día de pago?", "😀🎉🔥", "<script>alert(1)</script>"]
+)
+def test_odd_messages_get_a_sensible_answer(assistant: Assistant, text: str) -> None:
+    """Empty, huge, non-English, emoji-only and markup messages get a reply, never an error."""
+    replies = assistant.say(new_sender(), text)
+    assert replies and all(r.get("text") for r in replies)
+
+
+def test_http_api_requires_the_token(assistant: Assistant) -> None:
+    """Rasa's HTTP API refuses requests without the token; it listens on loopback only."""
+    response = requests.get(f"{assistant.url}/conversations/someone/tracker", timeout=10)
+    assert response.status_code in (401, 403)
+    response = requests.get(f"{assistant.url}/conversations/someone/tracker", params={"token": "wrong"}, timeout=10)
+    assert response.status_code in (401, 403)
+    assert assistant.url.startswith("http://127.0.0.1:")

@@ -1,0 +1,137 @@
+"""Every conversation action, run from tracker fixtures against a seeded store and a fixed clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from actions.answers import ANSWERS
+from actions.care import ActionRequestHuman, ActionSensitiveTopic
+from actions.conversation import ActionAnswer, ActionCancelForm, ActionGreet, ActionSessionStart
+from actions.profiles import NO_PROFILE
+from actions.runtime import Runtime
+from tests.conftest import run_action
+from tests.trackers import BRIEF, DEMO, NEW_HIRE, tracker
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return " ".join(m.get("text") or "" for m in messages)
+
+
+@pytest.mark.parametrize("intent", sorted(ANSWERS))
+def test_every_routine_intent_gets_a_personal_answer(intent: str, rt: Runtime, domain: dict[str, Any]) -> None:
+    """Each routine intent is answered from the records, not with the fallback."""
+    events, messages = run_action(ActionAnswer(), tracker(intent, "question"), domain)
+    assert events == []
+    assert len(messages) == 1
+    reply = messages[0]["text"]
+    assert reply and "didn't quite get that" not in reply and NO_PROFILE not in reply
+
+
+def test_answers_use_the_records(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Numbers come from the store: balance, payday, salary."""
+    balance = rt.store.balance(DEMO, "vacation", 2026)
+    _, messages = run_action(ActionAnswer(), tracker("pto_balance", "how many days left"), domain)
+    assert f"You have {balance.remaining.normalize():f} days of vacation left" in texts(messages)
+    _, messages = run_action(ActionAnswer(), tracker("payday", "when do i get paid"), domain)
+    assert "Friday 13 March 2026" in texts(messages)
+    salary = rt.store.salary(DEMO)
+    _, messages = run_action(ActionAnswer(), tracker("income", "what do i earn"), domain)
+    assert f"${salary:,.2f}" in texts(messages)
+
+
+def test_brief_answers_for_employees_who_prefer_them(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The answer-length preference from the profile shortens replies."""
+    _, detailed = run_action(ActionAnswer(), tracker("payday", "payday?", employee=DEMO), domain)
+    _, brief = run_action(ActionAnswer(), tracker("payday", "payday?", employee=BRIEF), domain)
+    assert texts(detailed).startswith(texts(brief))
+    assert len(texts(brief)) < len(texts(detailed))
+
+
+def test_ticket_status_refers_to_past_tickets(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'Your ticket from Saturday is still open': past interactions are named by day."""
+    _, messages = run_action(ActionAnswer(), tracker("ticket_status", "any update?", employee=BRIEF), domain)
+    assert "Handheld scanner won't charge" in texts(messages) and "opened on Saturday" in texts(messages)
+    _, messages = run_action(ActionAnswer(), tracker("ticket_status", "status of ticket #99999"), domain)
+    assert "can't find a ticket #99999" in texts(messages)
+
+
+def test_it_problems_open_one_ticket_not_two(rt: Runtime, domain: dict[str, Any]) -> None:
+    """A second report of the same problem points at the open ticket instead of duplicating it."""
+    _, first = run_action(ActionAnswer(), tracker("vpn_issue", "vpn keeps dropping"), domain)
+    _, second = run_action(ActionAnswer(), tracker("vpn_issue", "vpn still dropping"), domain)
+    assert "opened IT ticket #" in texts(first)
+    assert "already have ticket #" in texts(second)
+    assert len([t for t in rt.store.tickets(DEMO, open_only=True) if t.category == "vpn"]) == 1
+
+
+@pytest.mark.parametrize("employee", [None, "E9999"])
+def test_unknown_employee_is_told_why(employee: str | None, rt: Runtime, domain: dict[str, Any]) -> None:
+    """Without a known employee id there is no lookup and an explanation instead."""
+    _, messages = run_action(ActionAnswer(), tracker("payday", "payday?", employee=employee), domain)
+    assert texts(messages) == NO_PROFILE
+
+
+def test_unknown_intent_falls_back(rt: Runtime, domain: dict[str, Any]) -> None:
+    _, messages = run_action(ActionAnswer(), tracker("greet", "hi"), domain)
+    assert messages[0]["response"] == "utter_default"
+
+
+def test_session_start_binds_the_employee(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The employee id from the channel's metadata becomes slots with their name and preference."""
+    t = tracker(None, "", employee=None, slots={"session_started_metadata": {"employee_id": BRIEF}})
+    t.events.clear()
+    events, _ = run_action(ActionSessionStart(), t, domain)
+    assert events[0] == {"event": "session_started", "timestamp": None}
+    assert SlotSet("employee_id", BRIEF) in events
+    assert SlotSet("answer_style", "brief") in events
+    assert SlotSet("session_started_metadata", {"employee_id": BRIEF}) in events
+    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
+
+
+def test_greeting_is_personal(rt: Runtime, domain: dict[str, Any]) -> None:
+    """New hires are offered onboarding; open tickets are brought up."""
+    _, new_hire = run_action(ActionGreet(), tracker("greet", "hi", employee=NEW_HIRE), domain)
+    assert texts(new_hire).startswith("Hi Priya!") and "onboarding" in texts(new_hire)
+    _, veteran = run_action(ActionGreet(), tracker("greet", "hi", employee=BRIEF), domain)
+    assert "your ticket opened on Saturday (#1, Handheld scanner won't charge) is still open" in texts(veteran)
+    _, anonymous = run_action(ActionGreet(), tracker("greet", "hi", employee=None), domain)
+    assert texts(anonymous).startswith("Hi! I'm Kindred Desk")
+
+
+@pytest.mark.parametrize("intent", ["report_harassment", "bereavement", "health_leave", "job_security"])
+def test_sensitive_topics_are_marked_and_stop_forms(intent: str, rt: Runtime, domain: dict[str, Any]) -> None:
+    """A sensitive topic gets a caring reply, the offer of a person, and the sensitive_topic slot."""
+    t = tracker(intent, "something hard", active_loop="pto_form", requested_slot="leave_start")
+    events, messages = run_action(ActionSensitiveTopic(), t, domain)
+    assert SlotSet("sensitive_topic", intent) in events
+    assert ActiveLoop(None) in events
+    assert "Would you like me to bring in someone" in texts(messages)
+    assert rt.store.past_conversations(DEMO)[0].sensitive
+
+
+def test_request_human_opens_a_ticket_with_the_transcript(rt: Runtime, domain: dict[str, Any]) -> None:
+    """With no live agents, the employee gets an honest ticket carrying the conversation."""
+    history = [{"event": "user", "text": "my manager shouts at me"}, {"event": "bot", "text": "I'm sorry"}]
+    t = tracker("request_human", "get me a person", events=history, slots={"sensitive_topic": "report_harassment"})
+    events, messages = run_action(ActionRequestHuman(), t, domain)
+    ticket = next(e["value"] for e in events if e.get("name") == "handoff_ticket")
+    assert f"request #{ticket}" in texts(messages)
+    with rt.store._sessions() as s:
+        from bot.db.models import Ticket
+
+        stored = s.get(Ticket, int(ticket))
+        assert stored.category == "people" and "my manager shouts at me" in stored.transcript
+    _, messages = run_action(
+        ActionRequestHuman(), tracker("request_human", "hello?", slots={"handoff_ticket": ticket}), domain
+    )
+    assert f"#{ticket} is with the team already" in texts(messages)
+
+
+def test_cancel_form_clears_its_slots(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker("deny", "no", active_loop="pto_form", slots={"leave_type": "vacation"})
+    events, _ = run_action(ActionCancelForm(), t, domain)
+    assert ActiveLoop(None) in events and SlotSet("leave_type", None) in events
+    assert run_action(ActionCancelForm(), tracker("deny", "no"), domain)[0] == []

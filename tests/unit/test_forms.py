@@ -1,0 +1,283 @@
+"""Form validation: filling, checking against the records, interruptions, changes and submission."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.forms.expense import ActionSubmitExpenseClaim, ValidateExpenseForm
+from actions.forms.identity import FAILED, VERIFIED, ActionSubmitItRequest, ValidateIdentityForm
+from actions.forms.meeting import ActionSubmitMeeting, ValidateMeetingForm
+from actions.forms.pto import ActionAskLeaveConfirmed, ActionSubmitPtoRequest, ValidatePtoForm, check_range
+from actions.runtime import Runtime
+from tests.conftest import TODAY, run_action
+from tests.trackers import DEMO, tracker
+
+
+def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return " ".join(m.get("text") or "" for m in messages)
+
+
+def pto(intent: str, text: str, requested: str | None, **filled: Any) -> Tracker:
+    return tracker(intent, text, active_loop="pto_form", requested_slot=requested, slots=filled)
+
+
+# --- leave ---------------------------------------------------------------------------------------
+
+
+def test_opening_request_fills_type_and_dates(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'Vacation from April 6 to April 10' fills three slots at once and checks the range."""
+    events, messages = run_action(
+        ValidatePtoForm(), pto("pto_request", "vacation from april 6 to april 10", None), domain
+    )
+    assert slots(events) == {
+        "leave_type": "vacation",
+        "leave_start": "2026-04-06",
+        "leave_end": "2026-04-10",
+        "leave_confirmed": None,
+    }
+    assert messages == []
+
+
+def test_unreadable_date_gets_a_hint_and_the_question_again(rt: Runtime, domain: dict[str, Any]) -> None:
+    events, messages = run_action(
+        ValidatePtoForm(), pto("out_of_scope", "whenever suits", "leave_start", leave_type="vacation"), domain
+    )
+    assert slots(events) == {"leave_start": None}
+    assert "couldn't read a date" in texts(messages)
+
+
+def test_a_question_interrupts_instead_of_filling(rt: Runtime, domain: dict[str, Any]) -> None:
+    """A confident other intent that is no answer fills nothing, so the form steps aside for the rules."""
+    events, messages = run_action(
+        ValidatePtoForm(), pto("pto_balance", "how many days do i have", "leave_start", leave_type="vacation"), domain
+    )
+    assert slots(events) == {} and messages == []
+    events, _ = run_action(
+        ValidatePtoForm(), pto("deny", "no stop", "leave_end", leave_type="vacation", leave_start="2026-04-06"), domain
+    )
+    assert slots(events) == {}
+
+
+def test_past_dates_and_reversed_ranges_are_refused(rt: Runtime, domain: dict[str, Any]) -> None:
+    events, messages = run_action(
+        ValidatePtoForm(), pto("inform", "march 2", "leave_start", leave_type="vacation"), domain
+    )
+    assert slots(events) == {"leave_start": None} and "already passed" in texts(messages)
+    events, messages = run_action(
+        ValidatePtoForm(),
+        pto("inform", "april 1", "leave_end", leave_type="vacation", leave_start="2026-04-06"),
+        domain,
+    )
+    assert slots(events)["leave_end"] is None and "before the first" in texts(messages)
+
+
+def test_balance_and_overlap_are_checked(rt: Runtime) -> None:
+    """More days than are left, or days already requested, are refused with the numbers."""
+    too_long = check_range(rt.store, DEMO, "vacation", dt.date(2026, 4, 1), dt.date(2026, 6, 30), TODAY)
+    assert not too_long.ok and "working days, but you have" in too_long.message
+    ok = check_range(rt.store, DEMO, "vacation", dt.date(2026, 4, 6), dt.date(2026, 4, 10), TODAY)
+    assert ok.ok and ok.working_days == 5
+    rt.store.request_leave(DEMO, "vacation", dt.date(2026, 4, 6), dt.date(2026, 4, 10), 5)
+    clash = check_range(rt.store, DEMO, "vacation", dt.date(2026, 4, 9), dt.date(2026, 4, 14), TODAY)
+    assert not clash.ok and "overlaps your pending vacation request" in clash.message
+    weekend = check_range(rt.store, DEMO, "vacation", dt.date(2026, 4, 11), dt.date(2026, 4, 12), TODAY)
+    assert not weekend.ok and "weekends" in weekend.message
+
+
+def test_confirmation_shows_the_numbers(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = pto(
+        "pto_request", "", "leave_confirmed", leave_type="vacation", leave_start="2026-04-06", leave_end="2026-04-10"
+    )
+    _, messages = run_action(ActionAskLeaveConfirmed(), t, domain)
+    assert "5 working days" in texts(messages) and "Jordan Lee" in texts(messages)
+
+
+def test_a_question_at_confirmation_changes_nothing(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'How many vacation days do I have left?' names a leave type but is a question, not a change."""
+    t = pto(
+        "pto_balance",
+        "how many vacation days do i have left?",
+        "leave_confirmed",
+        leave_type="sick",
+        leave_start="2026-04-06",
+        leave_end="2026-04-10",
+    )
+    events, messages = run_action(ValidatePtoForm(), t, domain)
+    assert slots(events) == {} and messages == []
+
+
+def test_a_clear_question_interrupts_free_text(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker(
+        "payday",
+        "when is payday",
+        active_loop="expense_form",
+        requested_slot="expense_description",
+        slots={"expense_category": "travel", "expense_amount": 42.5},
+    )
+    assert slots(run_action(ValidateExpenseForm(), t, domain)[0]) == {}
+
+
+def test_changing_a_value_at_confirmation(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'Make the last day April 8' changes the end date and asks to confirm again."""
+    t = pto(
+        "pto_request",
+        "actually make the last day april 8",
+        "leave_confirmed",
+        leave_type="vacation",
+        leave_start="2026-04-06",
+        leave_end="2026-04-10",
+    )
+    events, _ = run_action(ValidatePtoForm(), t, domain)
+    assert slots(events)["leave_end"] == "2026-04-08"
+    assert slots(events)["leave_confirmed"] is None
+    t = pto(
+        "out_of_scope",
+        "make it sick leave",
+        "leave_confirmed",
+        leave_type="vacation",
+        leave_start="2026-04-06",
+        leave_end="2026-04-10",
+    )
+    assert slots(run_action(ValidatePtoForm(), t, domain)[0])["leave_type"] == "sick"
+
+
+def test_yes_submits_the_request(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = pto("affirm", "yes", "leave_confirmed", leave_type="vacation", leave_start="2026-04-06", leave_end="2026-04-10")
+    assert slots(run_action(ValidatePtoForm(), t, domain)[0]) == {"leave_confirmed": True}
+    t = tracker(
+        "affirm",
+        "yes",
+        slots={
+            "leave_type": "vacation",
+            "leave_start": "2026-04-06",
+            "leave_end": "2026-04-10",
+            "leave_confirmed": True,
+        },
+    )
+    events, messages = run_action(ActionSubmitPtoRequest(), t, domain)
+    assert "is with Jordan Lee for approval" in texts(messages)
+    assert slots(events) == dict.fromkeys(("leave_type", "leave_start", "leave_end", "leave_confirmed"))
+    assert rt.store.leave_requests(DEMO, 1)[0].start_date == dt.date(2026, 4, 6)
+    events, messages = run_action(ActionSubmitPtoRequest(), t, domain)  # same again: now it overlaps
+    assert "couldn't send it" in texts(messages)
+
+
+def test_unconfirmed_request_is_not_sent(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker("affirm", "yes", slots={"leave_type": "vacation", "leave_start": "2026-04-06"})
+    _, messages = run_action(ActionSubmitPtoRequest(), t, domain)
+    assert "didn't send anything" in texts(messages)
+    assert all(r.start_date != dt.date(2026, 4, 6) for r in rt.store.leave_requests(DEMO, 5))
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+def test_meeting_from_one_sentence(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker("schedule_meeting", "set up a meeting with jordan lee tomorrow at 2pm", active_loop="meeting_form")
+    events, _ = run_action(ValidateMeetingForm(), t, domain)
+    assert slots(events) == {"meeting_attendee": "E1000", "meeting_time": "2026-03-11T14:00"}
+    t = tracker("affirm", "", slots=slots(events))
+    _, messages = run_action(ActionSubmitMeeting(), t, domain)
+    assert "Booked: 30 minutes with Jordan Lee on Wednesday 11 March at 14:00" in texts(messages)
+
+
+def test_several_matches_offer_buttons_with_ids(rt: Runtime, domain: dict[str, Any]) -> None:
+    """An ambiguous name lists the people as buttons whose payload carries the id."""
+    names = [n for _, n in rt.store.find_colleagues("a", limit=100)]
+    first = next(n.split()[0] for n in names if sum(x.split()[0] == n.split()[0] for x in names) > 1)
+    t = tracker("inform", first, active_loop="meeting_form", requested_slot="meeting_attendee")
+    events, messages = run_action(ValidateMeetingForm(), t, domain)
+    assert slots(events) == {"meeting_attendee": None}
+    payload = messages[0]["buttons"][0]["payload"]
+    t = tracker("inform", payload, active_loop="meeting_form", requested_slot="meeting_attendee")
+    assert slots(run_action(ValidateMeetingForm(), t, domain)[0])["meeting_attendee"] == payload[-6:-1]
+
+
+def test_meeting_time_rules(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Weekends, nights and unknown names are refused with a reason."""
+    for text, reason in (("saturday at 10am", "weekend"), ("tomorrow at 9pm", "between 8:00 and 18:00")):
+        t = tracker(
+            "inform",
+            text,
+            active_loop="meeting_form",
+            requested_slot="meeting_time",
+            slots={"meeting_attendee": "E1000"},
+        )
+        events, messages = run_action(ValidateMeetingForm(), t, domain)
+        assert slots(events)["meeting_time"] is None and reason in texts(messages)
+    t = tracker("inform", "zzyzx qwerty", active_loop="meeting_form", requested_slot="meeting_attendee", confidence=0.2)
+    events, messages = run_action(ValidateMeetingForm(), t, domain)
+    assert slots(events) == {"meeting_attendee": None} and "couldn't find anyone" in texts(messages)
+
+
+# --- expenses ------------------------------------------------------------------------------------
+
+
+def test_expense_claim_end_to_end(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker("expense_claim", "claim $42.50 for a taxi", active_loop="expense_form")
+    assert slots(run_action(ValidateExpenseForm(), t, domain)[0]) == {
+        "expense_category": "travel",
+        "expense_amount": 42.5,
+    }
+    t = tracker(
+        "expense_claim",
+        "taxi to the client office",
+        active_loop="expense_form",
+        requested_slot="expense_description",
+        slots={"expense_category": "travel", "expense_amount": 42.5},
+    )
+    filled = slots(run_action(ValidateExpenseForm(), t, domain)[0])
+    assert filled == {"expense_description": "taxi to the client office"}
+    t = tracker("affirm", "", slots={"expense_category": "travel", "expense_amount": 42.5, **filled})
+    _, messages = run_action(ActionSubmitExpenseClaim(), t, domain)
+    assert "for $42.50 (travel) is filed" in texts(messages) and "13 March" in texts(messages)
+
+
+def test_expense_limits(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker(
+        "inform",
+        "9000",
+        active_loop="expense_form",
+        requested_slot="expense_amount",
+        slots={"expense_category": "equipment"},
+    )
+    events, messages = run_action(ValidateExpenseForm(), t, domain)
+    assert slots(events) == {"expense_amount": None} and "go through Finance" in texts(messages)
+    t = tracker("inform", "", active_loop="expense_form", requested_slot="expense_description", confidence=0.1)
+    assert slots(run_action(ValidateExpenseForm(), t, domain)[0]) == {"expense_description": None}
+
+
+# --- identity check ------------------------------------------------------------------------------
+
+
+def test_identity_check_then_reset(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The right four digits verify the employee; the reset is logged as a ticket."""
+    code = rt.store.profile(DEMO).phone_last4
+    t = tracker("password_reset", f"it's {code}", active_loop="identity_form", requested_slot="identity_code")
+    events, _ = run_action(ValidateIdentityForm(), t, domain)
+    assert slots(events) == {"identity_code": VERIFIED, "it_request": "password_reset"}
+    t = tracker("inform", "", slots={"identity_code": VERIFIED, "it_request": "password_reset"})
+    _, messages = run_action(ActionSubmitItRequest(), t, domain)
+    assert "reset link" in texts(messages)
+    assert rt.store.tickets(DEMO, open_only=True)[0].category == "password_reset"
+
+
+def test_identity_check_gives_up_after_three_wrong_codes(rt: Runtime, domain: dict[str, Any]) -> None:
+    code = rt.store.profile(DEMO).phone_last4
+    wrong = f"{(int(code) + 1) % 10000:04d}"
+    history: list[dict[str, Any]] = [{"event": "active_loop", "name": "identity_form"}]
+    for _ in range(3):
+        t = tracker("inform", wrong, active_loop="identity_form", requested_slot="identity_code", events=history)
+        events, messages = run_action(ValidateIdentityForm(), t, domain)
+        history += [{"event": "bot", "text": m["text"]} for m in messages]
+    assert slots(events)["identity_code"] == FAILED and "for your security" in texts(messages)
+    t = tracker("inform", "", slots={"identity_code": FAILED, "it_request": "account_locked"})
+    _, messages = run_action(ActionSubmitItRequest(), t, domain)
+    assert messages == []

@@ -1,0 +1,105 @@
+"""Parsing of form answers: dates, times, amounts and choices, against a fixed 'today'."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from actions.parsing import (
+    expense_category_from_text,
+    find_dates,
+    four_digits,
+    leave_type_from_text,
+    parse_amount,
+    parse_date,
+    parse_datetime,
+    person_name,
+    ticket_number,
+)
+
+TUESDAY = dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-04-02", dt.date(2026, 4, 2)),
+        ("from April 2nd", dt.date(2026, 4, 2)),
+        ("2 april", dt.date(2026, 4, 2)),
+        ("the 2nd of April", dt.date(2026, 4, 2)),
+        ("4/2", dt.date(2026, 4, 2)),
+        ("tomorrow", dt.date(2026, 3, 11)),
+        ("today", TUESDAY),
+        ("friday", dt.date(2026, 3, 13)),
+        ("next tuesday", dt.date(2026, 3, 17)),
+        ("in 3 days", dt.date(2026, 3, 13)),
+        ("in two weeks", dt.date(2026, 3, 24)),
+        ("next week", dt.date(2026, 3, 16)),
+        ("january 5", dt.date(2027, 1, 5)),  # already past this year: the next one
+        ("Jan 5, 2026", dt.date(2026, 1, 5)),
+    ],
+)
+def test_parse_date_understands_common_forms(text: str, expected: dt.date) -> None:
+    """Dates are read the way people write them, relative to today."""
+    assert parse_date(text, TUESDAY) == expected
+
+
+@pytest.mark.parametrize("text", ["", "whenever", "😀😀", "31 february", "2026-13-40", "x" * 10_000])
+def test_parse_date_returns_none_for_no_date(text: str) -> None:
+    """Nonsense and impossible dates give None, never an exception."""
+    assert parse_date(text, TUESDAY) is None
+
+
+def test_find_dates_keeps_the_written_order() -> None:
+    """A range written 'from A to B' gives A then B."""
+    assert find_dates("from april 6 to april 10", TUESDAY) == [dt.date(2026, 4, 6), dt.date(2026, 4, 10)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow at 2pm", dt.datetime(2026, 3, 11, 14, 0)),
+        ("friday 10:30", dt.datetime(2026, 3, 13, 10, 30)),
+        ("at 3", dt.datetime(2026, 3, 10, 15, 0)),
+        ("april 2 at noon", dt.datetime(2026, 4, 2, 12, 0)),
+        ("at 9am", dt.datetime(2026, 3, 11, 9, 0)),  # 9am has passed today: tomorrow
+    ],
+)
+def test_parse_datetime(text: str, expected: dt.datetime) -> None:
+    """Meeting times need a clock time; the day defaults to the next possible one."""
+    assert parse_datetime(text, dt.datetime(2026, 3, 10, 10, 0)) == expected
+
+
+def test_parse_datetime_needs_a_time() -> None:
+    """A day alone is not a meeting time."""
+    assert parse_datetime("next friday", dt.datetime(2026, 3, 10, 10, 0)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$45.20", Decimal("45.20")),
+        ("1,200 dollars", Decimal("1200.0")),
+        ("it was 60", Decimal("60.0")),
+        ("zero", None),
+        ("0", None),
+        ("", None),
+    ],
+)
+def test_parse_amount(text: str, expected: Decimal | None) -> None:
+    assert parse_amount(text) == expected
+
+
+def test_choices_from_words() -> None:
+    """Leave types, expense categories, ticket numbers, codes and names come from plain words."""
+    assert leave_type_from_text("I'm sick") == "sick"
+    assert leave_type_from_text("some time off please") == "vacation"
+    assert leave_type_from_text("hello") is None
+    assert expense_category_from_text("a taxi to the airport") == "travel"
+    assert expense_category_from_text("client dinner") == "meals"
+    assert ticket_number("any news on INC-2041?") == 2041
+    assert ticket_number("ticket #17") == 17
+    assert ticket_number("my ticket") is None
+    assert four_digits("it's 48 21") == "4821"
+    assert four_digits("12345") is None
+    assert person_name("set up a meeting with Jordan Lee tomorrow at 3pm") == "Jordan Lee"
