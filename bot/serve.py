@@ -41,8 +41,9 @@ class Service:
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(self.cmd, env=self.env, cwd=REPO_ROOT, stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.cmd, env=self.env, cwd=REPO_ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def wait_ready(self, timeout: float) -> None:
         """Poll the health URL until it answers 200; fail early if the process dies."""
@@ -79,24 +80,58 @@ def free_port() -> int:
 
 def base_env(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update({"PYTHONPATH": str(REPO_ROOT), "DATABASE_URL": settings.database_url,
-                "KINDRED_CACHE_DIR": str(settings.cache_dir), "KINDRED_VAR_DIR": str(settings.var_dir),
-                "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": LOOPBACK})
+    env.update(
+        {
+            "PYTHONPATH": str(REPO_ROOT),
+            "DATABASE_URL": settings.database_url,
+            "KINDRED_CACHE_DIR": str(settings.cache_dir),
+            "KINDRED_VAR_DIR": str(settings.var_dir),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SANIC_HOST": LOOPBACK,
+        }
+    )
     return env
 
 
 def action_server(settings: Settings, port: int) -> Service:
-    return Service("action server", [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                   base_env(settings), f"http://{LOOPBACK}:{port}/health", settings.var_dir / "logs" / "actions.log")
+    return Service(
+        "action server",
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        base_env(settings),
+        f"http://{LOOPBACK}:{port}/health",
+        settings.var_dir / "logs" / "actions.log",
+    )
 
 
 def rasa_server(settings: Settings, model: Path, port: int, token: str, action_port: int) -> Service:
     env = base_env(settings) | {"ACTION_ENDPOINT_URL": f"http://{LOOPBACK}:{action_port}/webhook"}
-    cmd = [sys.executable, "-m", "rasa", "run", "--enable-api", "--interface", LOOPBACK, "--port", str(port),
-           "--auth-token", token, "--model", str(model), "--endpoints", str(REPO_ROOT / "endpoints.yml"),
-           "--credentials", str(REPO_ROOT / "credentials.yml")]
-    return Service("rasa server", cmd, env, f"http://{LOOPBACK}:{port}/status?token={token}",
-                   settings.var_dir / "logs" / "rasa.log")
+    cmd = [
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--enable-api",
+        "--interface",
+        LOOPBACK,
+        "--port",
+        str(port),
+        "--auth-token",
+        token,
+        "--model",
+        str(model),
+        "--endpoints",
+        str(REPO_ROOT / "endpoints.yml"),
+        "--credentials",
+        str(REPO_ROOT / "credentials.yml"),
+    ]
+    return Service(
+        "rasa server",
+        cmd,
+        env,
+        f"http://{LOOPBACK}:{port}/status?token={token}",
+        settings.var_dir / "logs" / "rasa.log",
+    )
 
 
 def api_token(settings: Settings) -> str:
@@ -113,8 +148,9 @@ def api_token(settings: Settings) -> str:
     return token
 
 
-def start_assistant(settings: Settings, model: Path, rasa_port: int, action_port: int, token: str,
-                    timeout: float = 240) -> list[Service]:
+def start_assistant(
+    settings: Settings, model: Path, rasa_port: int, action_port: int, token: str, timeout: float = 240
+) -> list[Service]:
     """Start the action server and the Rasa server and wait until both answer."""
     services = [action_server(settings, action_port), rasa_server(settings, model, rasa_port, token, action_port)]
     try:
@@ -134,10 +170,19 @@ def run_services(settings: Settings, model: Path) -> int:
     token = api_token(settings)
     log.info("starting the action server and Rasa (about a minute)")
     services = start_assistant(settings, model, settings.rasa_port, settings.action_port, token)
-    print(json.dumps({"rasa_rest_webhook": f"http://{LOOPBACK}:{settings.rasa_port}/webhooks/rest/webhook",
-                      "rasa_api": f"http://{LOOPBACK}:{settings.rasa_port} (token in {settings.var_dir / 'rasa_token'})",
-                      "action_server": f"http://{LOOPBACK}:{settings.action_port}", "model": str(model),
-                      "logs": str(settings.var_dir / "logs")}, indent=2), flush=True)
+    print(
+        json.dumps(
+            {
+                "rasa_rest_webhook": f"http://{LOOPBACK}:{settings.rasa_port}/webhooks/rest/webhook",
+                "rasa_api": f"http://{LOOPBACK}:{settings.rasa_port} (token in {settings.var_dir / 'rasa_token'})",
+                "action_server": f"http://{LOOPBACK}:{settings.action_port}",
+                "model": str(model),
+                "logs": str(settings.var_dir / "logs"),
+            },
+            indent=2,
+        ),
+        flush=True,
+    )
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
