@@ -1,4 +1,11 @@
-"""Sensitive topics and requests for a person: answered with care, marked for the handoff logic."""
+"""Bringing in a person: sensitive topics, explicit requests and tone-driven escalations.
+
+``action_escalate`` runs when a rule (a request for a person, a sensitive topic) or the
+``EscalationPolicy`` (distress, repeated failure, an accepted offer) says so. It answers with care
+for the reason, stores the decision and evidence with the conversation, and either hands over to a
+live agent through the handoff service or, when nobody is available, says so honestly and opens a
+request carrying the transcript.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +17,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import SENSITIVE_INTENTS, intent_of, transcript
 from actions.conversation import cancel_events
+from actions.handoff_client import agents_available, send_escalation
 from actions.profiles import load_profile
 from actions.runtime import off_loop, runtime
+from actions.tone import CRISIS_RESOURCES, skill_for
+from bot.escalation import State
+from bot.settings import load_settings
 
 EAP = "Our Employee Assistance Program is free, confidential and open 24/7 on 1-800-555-0199."
-
 CARE_REPLIES = {
     "report_harassment": (
         "I'm sorry this is happening; thank you for telling me. You deserve to feel safe at work, and what you "
@@ -34,58 +44,85 @@ CARE_REPLIES = {
         "what's happening and your options in confidence. " + EAP
     ),
 }
-OFFER = "Would you like me to bring in someone from the People team to talk this through?"
+OPENERS = {
+    "crisis": "You don't have to deal with this alone.",
+    "acute_distress": "I'm really sorry; I can tell this is upsetting.",
+    "building_distress": "I'm sorry this has been so frustrating.",
+    "repeated_failure": "I'm clearly not getting this right for you, sorry.",
+    "explicit_request": "Of course.",
+    "accepted_offer": "Of course.",
+}
+TEAMS = {"hr": "the People team", "payroll": "Payroll", "it": "IT support"}
 
 
-class ActionSensitiveTopic(Action):
-    """Replies with care to harassment, bereavement, health and job-security topics and marks the topic."""
+def reason_for(tracker: Tracker) -> tuple[str, dict[str, Any]]:
+    """The policy's reason for this turn, or the rule's (a request or a sensitive topic) if it had none."""
+    escalation = tracker.get_slot("escalation") or {}
+    if isinstance(escalation, dict) and escalation.get("decision") == "escalate":
+        return str(escalation.get("reason")), dict(escalation.get("evidence") or {})
+    intent = intent_of(tracker) or ""
+    if intent in SENSITIVE_INTENTS:
+        return "sensitive_topic", {"intent": intent, "topic": intent}
+    return "explicit_request", {"intent": intent}
 
+
+class ActionEscalate(Action):
     def name(self) -> str:
-        return "action_sensitive_topic"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        intent = intent_of(tracker) or ""
-        topic = intent if intent in SENSITIVE_INTENTS else "sensitive"
-        dispatcher.utter_message(
-            text=f"{CARE_REPLIES.get(topic, CARE_REPLIES['job_security'])} {OFFER}",
-            buttons=[{"title": "Yes, please", "payload": "yes please"}, {"title": "Not now", "payload": "no thanks"}],
-        )
-        rt = runtime()
-        profile = await load_profile(rt, tracker)
-        if profile is not None:
-            await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, intent, True)
-        return [*cancel_events(tracker), SlotSet("sensitive_topic", topic)]
-
-
-class ActionRequestHuman(Action):
-    """Brings in a person. Until live agents are connected, that is an honest ticket carrying the transcript."""
-
-    def name(self) -> str:
-        return "action_request_human"
+        return "action_escalate"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         rt = runtime()
+        reason, evidence = reason_for(tracker)
+        topic = evidence.get("topic") if reason == "sensitive_topic" else tracker.get_slot("sensitive_topic")
+        state = State.from_dict(tracker.get_slot("escalation_state"))
+        events: list[EventType] = [
+            *cancel_events(tracker),
+            SlotSet("escalation_state", {**state.as_dict(), "escalated": True}),
+        ]
+        if topic:
+            events.append(SlotSet("sensitive_topic", topic))
+        opener = CARE_REPLIES.get(str(topic), "") if reason == "sensitive_topic" else OPENERS.get(reason, "")
+        escalation = tracker.get_slot("escalation") or {}
+        if isinstance(escalation, dict) and escalation.get("crisis"):
+            dispatcher.utter_message(text=CRISIS_RESOURCES)  # first, whatever else happens
         profile = await load_profile(rt, tracker)
         if profile is None:
             dispatcher.utter_message(
-                text="I can't tell who you are, so I can't pass this on to a person. Please "
-                "open the chat from the intranet, or email people@kindred.example."
+                text=f"{opener} I can't tell who you are, so I can't pass this on. Please open "
+                "the chat from the intranet, or email people@kindred.example.".strip()
             )
-            return cancel_events(tracker)
+            return events
         existing = tracker.get_slot("handoff_ticket")
         if existing:
             dispatcher.utter_message(
-                text=f"Your request #{existing} is with the team already; someone will "
-                "contact you within one working day."
+                text=f"{opener} Your request #{existing} is with the team already; someone will "
+                "contact you within one working day.".strip()
             )
-            return cancel_events(tracker)
-        topic = tracker.get_slot("sensitive_topic")
-        category = "people" if topic else "handoff"
-        summary = f"Employee asked for a person ({topic or 'general'})"
-        ticket_id = await off_loop(rt.store.open_ticket, profile.id, category, summary, transcript(tracker))
-        dispatcher.utter_message(
-            text=f"No one from the team is free to chat live right now, so I won't keep you waiting: I've opened "
-            f"request #{ticket_id} with our conversation so far, and a person will contact you within one "
-            "working day. Is there anything I can help with meanwhile?"
+            return events
+        await off_loop(rt.store.record_escalation, tracker.sender_id, profile.id, reason, evidence)
+        skill = "hr" if topic else skill_for(evidence.get("intent") or intent_of(tracker))
+        handoff_url = load_settings().handoff_url
+        payload = {
+            "conversation_id": tracker.sender_id,
+            "employee_id": profile.id,
+            "reason": reason,
+            "evidence": evidence,
+            "skill": skill,
+            "tone_timeline": tracker.get_slot("tone_timeline") or [],
+        }
+        if await agents_available(handoff_url, skill) and await send_escalation(handoff_url, payload):
+            dispatcher.utter_message(
+                text=f"{opener} I'm bringing in someone from {TEAMS[skill]}; they'll join this "
+                "chat shortly and can see our conversation so far.".strip()
+            )
+            return [*events, SlotSet("handoff_requested", True)]
+        summary = f"Escalated ({reason}{', ' + str(topic) if topic else ''})"
+        ticket_id = await off_loop(
+            rt.store.open_ticket, profile.id, "people" if topic else "handoff", summary, transcript(tracker)
         )
-        return [*cancel_events(tracker), SlotSet("handoff_ticket", str(ticket_id))]
+        dispatcher.utter_message(
+            text=f"{opener} No one from {TEAMS[skill]} is free to chat live right now, so I won't keep you waiting: "
+            f"I've opened request #{ticket_id} with our conversation so far, and a person will contact you "
+            "within one working day.".strip()
+        )
+        return [*events, SlotSet("handoff_ticket", str(ticket_id))]

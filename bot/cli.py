@@ -68,11 +68,29 @@ def cmd_predict(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(predict_lines(model, sys.stdin, sys.stdout))
 
 
+def cmd_tone(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.tone.training import train_tone_if_needed
+
+    if args.action == "train":
+        print(train_tone_if_needed(settings, force=args.force))
+        return 0
+    from bot.tone.evaluate import evaluate, print_report
+
+    report = evaluate(settings, Path(args.data) if args.data else None, Path(args.out))
+    print_report(report)
+    print(f"wrote {args.out}/tone_eval.json, tone_confusion.png, tone_threshold.png")
+    return 0
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.serve import run_services
+    from bot.tone.training import train_tone_if_needed
     from bot.training import train_if_needed
 
     subprocess.run([sys.executable, "-m", "bot.cli", "seed"], check=True, cwd=REPO_ROOT)
+    train_tone_if_needed(settings)
     model = train_if_needed(settings)
     return run_services(settings, model)
 
@@ -97,6 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     predict = sub.add_parser("predict", help='JSON lines {"text": ...} on stdin -> predictions on stdout')
     predict.add_argument("--model", help="model archive (default: the cached model for the current inputs)")
     predict.set_defaults(fn=cmd_predict)
+    tone = sub.add_parser("tone", help="train or evaluate the tone model")
+    tone.add_argument("action", choices=["train", "eval"])
+    tone.add_argument("--force", action="store_true", help="train even if the cached model is current")
+    tone.add_argument("--data", help="JSON lines with text and distressed, for eval")
+    tone.add_argument("--out", default="var/tone-eval", help="folder for the eval report and PNGs")
+    tone.set_defaults(fn=cmd_tone)
     sub.add_parser("run", help="seed, train if needed, and start every service").set_defaults(fn=cmd_run)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)

@@ -43,16 +43,7 @@ async def predict_lines(model_path: str, source: TextIO, sink: TextIO) -> int:
                 raise TypeError("text must be a string")
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("line %d is not a JSON object with a text string: %s", number, exc)
-            sink.write(
-                json.dumps(
-                    {
-                        "error": "expected a JSON object with a string 'text'",
-                        "intent": "nlu_fallback",
-                        "intent_confidence": 0.0,
-                    }
-                )
-                + "\n"
-            )
+            sink.write(json.dumps({"error": "expected a JSON object with a string 'text'", **_fields({})}) + "\n")
             continue
         parse = await agent.parse_message(text)
         sink.write(json.dumps({"text": text, **_fields(parse)}) + "\n")

@@ -21,6 +21,8 @@ NLU_DATA = "data/nlu"
 CORE_DATA = "data/core"
 # Everything that changes what `rasa train` produces: data, configuration, and our own NLU code.
 MODEL_INPUTS = ("config.yml", "domain.yml", NLU_DATA, CORE_DATA, "bot/nlu", "requirements/rasa.lock")
+# The tone model is trained and cached on its own (bot/tone/training.py): tone data changes
+# don't retrain Rasa, and the Rasa server loads the current tone model when it starts.
 
 
 def inputs_hash(root: Path = REPO_ROOT, inputs: tuple[str, ...] = MODEL_INPUTS) -> str:

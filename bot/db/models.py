@@ -209,3 +209,5 @@ class Conversation(Base):
     last_intent = Column(String(60), nullable=True)
     sensitive = Column(Boolean, nullable=False, default=False)
     summary = Column(String(300), nullable=True)
+    escalation_reason = Column(String(40), nullable=True)
+    escalation_evidence = Column(Text, nullable=True)  # JSON: what the policy saw when it decided

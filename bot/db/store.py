@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
@@ -412,6 +414,24 @@ class HRStore:
             conv.last_intent = last_intent or conv.last_intent
             conv.sensitive = bool(conv.sensitive) or sensitive
             s.commit()
+
+    def record_escalation(self, conversation_id: str, employee_id: str, reason: str, evidence: dict[str, Any]) -> None:
+        """Store why the conversation went to a person, with the evidence, next to the conversation."""
+        with self._sessions() as s:
+            conv = s.get(m.Conversation, conversation_id)
+            if conv is None:
+                conv = m.Conversation(id=conversation_id, employee_id=employee_id, started_at=dt.datetime.utcnow())
+                s.add(conv)
+            conv.escalation_reason = reason
+            conv.escalation_evidence = json.dumps(evidence, default=str)
+            s.commit()
+
+    def escalation(self, conversation_id: str) -> tuple[str, dict[str, Any]] | None:
+        with self._sessions() as s:
+            conv = s.get(m.Conversation, conversation_id)
+            if conv is None or conv.escalation_reason is None:
+                return None
+            return conv.escalation_reason, json.loads(conv.escalation_evidence or "{}")
 
     def past_conversations(
         self, employee_id: str, exclude: str | None = None, limit: int = 3

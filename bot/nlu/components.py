@@ -29,6 +29,7 @@ from bot.settings import load_settings
 log = logging.getLogger(__name__)
 
 EMBEDDING = "sentence_embedding"
+TONE = "tone"
 
 
 def _text(message: Message) -> str:
@@ -147,4 +148,54 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             top_name, top_conf = ranking[0]
             message.set(INTENT, {"name": top_name, "confidence": top_conf}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class ToneAnnotator(GraphComponent):
+    """Adds the tone of each message (label, calibrated distress, cues) to the parse result.
+
+    Reuses the embedding already on the message, so a turn costs one encoder pass. The tone model
+    is trained separately (``scripts/bot tone train``) and loaded from the cache; a missing model is
+    trained on first use. Failures and slow scoring give a neutral tone, never a failed parse.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"deadline_ms": 250}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        from bot.tone.scorer import ToneScorer
+        from bot.tone.training import load_tone_model, train_tone_if_needed
+
+        self._deadline = float(config["deadline_ms"]) / 1000
+        self._scorer: ToneScorer | None = None
+        try:
+            self._scorer = ToneScorer(load_tone_model(train_tone_if_needed(load_settings())))
+        except Exception:
+            log.warning("the tone model could not be loaded; every turn gets a neutral tone", exc_info=True)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ToneAnnotator:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        from bot.tone.scorer import DEGRADED
+
+        for message in messages:
+            vector = message.get(EMBEDDING)
+            if self._scorer is None or vector is None:
+                score = DEGRADED
+            else:
+                score = self._scorer.score_within(_text(message), vector, self._deadline)
+            message.set(TONE, score.as_dict(), add_to_output=True)
         return messages

@@ -55,14 +55,14 @@ def test_form_can_be_cancelled(assistant: Assistant) -> None:
     assert tracker["active_loop"] in ({}, None) or tracker["active_loop"].get("name") is None
 
 
-def test_sensitive_topic_and_request_for_a_person(assistant: Assistant) -> None:
-    """Harassment is answered with care and marked; accepting a person opens a ticket with the transcript."""
+def test_sensitive_topic_goes_to_a_person(assistant: Assistant) -> None:
+    """Harassment is answered with care, marked, and handed on with the transcript (no agents yet: a ticket)."""
     sender = new_sender()
     first = text_of(assistant.say(sender, "my manager keeps making comments about my appearance and i feel unsafe"))
-    assert "confidential" in first and "bring in someone" in first
-    assert assistant.tracker(sender)["slots"]["sensitive_topic"] == "report_harassment"
-    second = text_of(assistant.say(sender, "yes please"))
-    assert "request #" in second
+    assert "confidential" in first and "request #" in first
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["sensitive_topic"] == "report_harassment"
+    assert slots["escalation"]["reason"] == "sensitive_topic"
 
 
 def test_out_of_scope_says_what_it_can_do(assistant: Assistant) -> None:

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.answers import ANSWERS
-from actions.care import ActionRequestHuman, ActionSensitiveTopic
+from actions.care import CARE_REPLIES, ActionEscalate
 from actions.conversation import ActionAnswer, ActionCancelForm, ActionGreet, ActionSessionStart
 from actions.profiles import NO_PROFILE
 from actions.runtime import Runtime
@@ -102,32 +102,39 @@ def test_greeting_is_personal(rt: Runtime, domain: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("intent", ["report_harassment", "bereavement", "health_leave", "job_security"])
-def test_sensitive_topics_are_marked_and_stop_forms(intent: str, rt: Runtime, domain: dict[str, Any]) -> None:
-    """A sensitive topic gets a caring reply, the offer of a person, and the sensitive_topic slot."""
+def test_sensitive_topics_get_care_and_a_person(intent: str, rt: Runtime, domain: dict[str, Any]) -> None:
+    """A sensitive topic gets its caring reply, stops any form, and is stored as the escalation reason."""
     t = tracker(intent, "something hard", active_loop="pto_form", requested_slot="leave_start")
-    events, messages = run_action(ActionSensitiveTopic(), t, domain)
+    events, messages = run_action(ActionEscalate(), t, domain)
     assert SlotSet("sensitive_topic", intent) in events
     assert ActiveLoop(None) in events
-    assert "Would you like me to bring in someone" in texts(messages)
-    assert rt.store.past_conversations(DEMO)[0].sensitive
+    assert CARE_REPLIES[intent] in texts(messages)
+    assert rt.store.escalation("test-conversation") == ("sensitive_topic", {"intent": intent, "topic": intent})
 
 
-def test_request_human_opens_a_ticket_with_the_transcript(rt: Runtime, domain: dict[str, Any]) -> None:
-    """With no live agents, the employee gets an honest ticket carrying the conversation."""
-    history = [{"event": "user", "text": "my manager shouts at me"}, {"event": "bot", "text": "I'm sorry"}]
-    t = tracker("request_human", "get me a person", events=history, slots={"sensitive_topic": "report_harassment"})
-    events, messages = run_action(ActionRequestHuman(), t, domain)
+def test_escalation_without_agents_is_an_honest_ticket(rt: Runtime, domain: dict[str, Any]) -> None:
+    """With no live agents, the employee is told so and gets a request carrying the transcript."""
+    history = [{"event": "user", "text": "this is the third time it failed"}, {"event": "bot", "text": "Sorry"}]
+    decision = {"decision": "escalate", "reason": "repeated_failure", "evidence": {"failures": 3}}
+    t = tracker("nlu_fallback", "???", events=history, slots={"escalation": decision})
+    events, messages = run_action(ActionEscalate(), t, domain)
     ticket = next(e["value"] for e in events if e.get("name") == "handoff_ticket")
-    assert f"request #{ticket}" in texts(messages)
+    assert "not getting this right" in texts(messages) and f"request #{ticket}" in texts(messages)
+    assert "No one from" in texts(messages)
     with rt.store._sessions() as s:
         from bot.db.models import Ticket
 
         stored = s.get(Ticket, int(ticket))
-        assert stored.category == "people" and "my manager shouts at me" in stored.transcript
-    _, messages = run_action(
-        ActionRequestHuman(), tracker("request_human", "hello?", slots={"handoff_ticket": ticket}), domain
-    )
-    assert f"#{ticket} is with the team already" in texts(messages)
+        assert stored.category == "handoff" and "this is the third time it failed" in stored.transcript
+    assert rt.store.escalation("test-conversation") == ("repeated_failure", {"failures": 3})
+    state = next(e["value"] for e in events if e.get("name") == "escalation_state")
+    assert state["escalated"] is True
+
+
+def test_second_request_points_at_the_first(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker("request_human", "hello?", slots={"handoff_ticket": "7"})
+    _, messages = run_action(ActionEscalate(), t, domain)
+    assert "#7 is with the team already" in texts(messages)
 
 
 def test_cancel_form_clears_its_slots(rt: Runtime, domain: dict[str, Any]) -> None:

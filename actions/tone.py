@@ -1,0 +1,119 @@
+"""Per-turn tone and escalation decision, run by Rasa after every user message (also while paused).
+
+The ``tone`` slot's custom mapping names ``action_score_tone``, so ``action_extract_slots`` calls
+this action once per user turn. It reads the tone the NLU put on the message (one encoder pass
+for intent and tone), updates the trend and timeline, runs the escalation policy, and stores the
+decision, reason and evidence in slots. Rasa does not deliver messages from slot-extraction
+actions, so the dialogue policy ``EscalationPolicy`` acts on the decision: ``action_escalate``
+right away (with crisis resources first when there is a crisis cue), or ``action_offer_human``
+after the bot's answer for an offer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import confidence_of, employee_id, intent_of
+from actions.handoff_client import agents_available
+from actions.runtime import off_loop, runtime
+from bot.escalation import Context, EscalationPolicy, State, Turn
+from bot.settings import load_settings
+
+OFFER_BUTTONS = [{"title": "Yes, please", "payload": "yes please"}, {"title": "No thanks", "payload": "no thanks"}]
+CRISIS_RESOURCES = (
+    "If you are in danger or thinking about harming yourself, please call or text 988 (Suicide & Crisis "
+    "Lifeline, 24/7) or 911 now. Our Employee Assistance Program is also free and confidential, 24/7, on "
+    "1-800-555-0199."
+)
+OFFER_TEXT = "It sounds like this has been hard. Would you like me to bring in a person from our team?"
+SKILLS = {
+    "payday": "payroll",
+    "income": "payroll",
+    "taxes": "payroll",
+    "w2": "payroll",
+    "payslip": "payroll",
+    "direct_deposit": "payroll",
+    "expense_claim": "payroll",
+    "password_reset": "it",
+    "account_locked": "it",
+    "vpn_issue": "it",
+    "hardware_issue": "it",
+    "software_access": "it",
+    "ticket_status": "it",
+}
+POLICY = EscalationPolicy()
+
+
+def skill_for(intent: str | None) -> str:
+    return SKILLS.get(intent or "", "hr")
+
+
+TICKET_CATEGORIES = {
+    "vpn_issue": "vpn",
+    "hardware_issue": "hardware",
+    "software_access": "access",
+    "password_reset": "password_reset",
+    "account_locked": "account_locked",
+}
+
+
+def repeat_contact(store: Any, employee: str, intent: str | None, conversation: str, today: dt.date) -> bool:
+    """Back about the same unresolved thing: an open ticket for it, or a recent conversation about it."""
+    open_categories = {t.category for t in store.tickets(employee, open_only=True)}
+    if (intent == "ticket_status" and open_categories) or TICKET_CATEGORIES.get(intent or "") in open_categories:
+        return True
+    recent = store.past_conversations(employee, exclude=conversation, limit=10)
+    return any(c.last_intent == intent and (today - c.started_at.date()).days <= 14 for c in recent)
+
+
+class ActionScoreTone(Action):
+    def name(self) -> str:
+        return "action_score_tone"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        tone = tracker.latest_message.get("tone") or {}
+        intent = intent_of(tracker)
+        turn = Turn(
+            intent=intent,
+            confidence=confidence_of(tracker),
+            tone=str(tone.get("label") or "neutral"),
+            distress=float(tone.get("distress") or 0.0),
+            crisis=bool(tone.get("acute")),
+            cues=tuple(tone.get("cues") or ()),
+        )
+        rt = runtime()
+        employee = employee_id(tracker)
+        repeat = False
+        if employee:
+            repeat = await off_loop(repeat_contact, rt.store, employee, intent, tracker.sender_id, rt.today())
+        available = await agents_available(load_settings().handoff_url, skill_for(intent))
+        outcome = POLICY.decide(
+            State.from_dict(tracker.get_slot("escalation_state")),
+            turn,
+            Context(repeat_contact=repeat, agents_available=available),
+        )
+        state = outcome.state
+        return [
+            SlotSet("tone", turn.tone),
+            SlotSet("distress", turn.distress),
+            SlotSet("distress_trend", state.trend),
+            SlotSet("tone_timeline", [list(x) for x in state.timeline]),
+            SlotSet("escalation", outcome.as_dict()),
+            SlotSet("escalation_state", state.as_dict()),
+        ]
+
+
+class ActionOfferHuman(Action):
+    """Offers a person once, after the bot's answer, when the distress is moderate."""
+
+    def name(self) -> str:
+        return "action_offer_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text=OFFER_TEXT, buttons=OFFER_BUTTONS)
+        return []

@@ -1,0 +1,211 @@
+"""When a person should take over: the escalation policy, a pure function of the conversation so far.
+
+No I/O and no clock: :meth:`EscalationPolicy.decide` takes the state carried in the conversation,
+the new turn and what the outside world says (repeat contact, agent availability) and returns a
+decision with a reason code, the evidence behind it, and the next state.
+
+Decisions, in order of precedence:
+
+==========  =================  ===========================================================
+decision    reason             when
+==========  =================  ===========================================================
+escalate    crisis             a crisis cue (self-harm, threats, abuse); support resources go out at once
+escalate    explicit_request   the employee asks for a person
+escalate    accepted_offer     the employee says yes to an offered person
+escalate    sensitive_topic    harassment, bereavement, health, job security
+escalate    acute_distress     distress >= ``acute`` on this turn
+escalate    building_distress  the decaying distress trend >= ``trend`` after ``min_turns`` turns
+escalate    repeated_failure   ``failures`` fallbacks in a row, or the same request ``repeats``+1 times
+offer       moderate_distress  distress >= ``moderate`` (or trend >= ``moderate_trend``), offered once;
+                               a "no thanks" is respected: no second offer unless things get worse
+continue    routine / ...      otherwise
+==========  =================  ===========================================================
+
+Personalisation: a repeat contact (an open ticket or a recent conversation about the same thing)
+lowers every distress threshold by ``repeat_contact_discount`` and needs one failure fewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+SENSITIVE_INTENTS = frozenset({"report_harassment", "bereavement", "health_leave", "job_security"})
+FAILURE_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+NON_REQUEST_INTENTS = frozenset({"greet", "goodbye", "thank_you", "affirm", "deny", "bot_challenge", "help"})
+DISTRESSED_TONES = frozenset({"frustrated", "angry", "anxious", "sad"})
+
+
+class Decision(str, Enum):
+    CONTINUE = "continue"
+    OFFER = "offer"
+    ESCALATE = "escalate"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    acute: float = 0.92
+    moderate: float = 0.65
+    trend: float = 0.6
+    moderate_trend: float = 0.45
+    min_turns: int = 3
+    decay: float = 0.6  # weight of the past in the trend
+    failures: int = 3
+    repeats: int = 2
+    intent_confidence: float = 0.5
+    repeat_contact_discount: float = 0.1
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One user message as the NLU saw it."""
+
+    intent: str | None
+    confidence: float
+    tone: str = "neutral"
+    distress: float = 0.0
+    crisis: bool = False
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    repeat_contact: bool = False
+    agents_available: bool = False
+
+
+@dataclass(frozen=True)
+class State:
+    """What the policy remembers between turns (kept in a slot)."""
+
+    turns: int = 0
+    trend: float = 0.0
+    failures: int = 0
+    repeats: int = 0
+    last_intent: str | None = None
+    offered: bool = False
+    declined: bool = False
+    offer_pending: bool = False
+    escalated: bool = False
+    timeline: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["timeline"] = [list(x) for x in self.timeline]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> State:
+        """Tolerant of missing or malformed slot values: anything unusable starts fresh."""
+        if not isinstance(data, dict):
+            return cls()
+        try:
+            timeline = tuple((str(t), float(d)) for t, d in data.get("timeline") or [])
+            return cls(
+                turns=int(data.get("turns", 0)),
+                trend=float(data.get("trend", 0.0)),
+                failures=int(data.get("failures", 0)),
+                repeats=int(data.get("repeats", 0)),
+                last_intent=data.get("last_intent"),
+                offered=bool(data.get("offered")),
+                declined=bool(data.get("declined")),
+                offer_pending=bool(data.get("offer_pending")),
+                escalated=bool(data.get("escalated")),
+                timeline=timeline,
+            )
+        except (TypeError, ValueError):
+            return cls()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    decision: Decision
+    reason: str
+    evidence: dict[str, Any]
+    state: State
+    crisis: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision.value,
+            "reason": self.reason,
+            "evidence": self.evidence,
+            "crisis": self.crisis,
+        }
+
+
+TIMELINE_LENGTH = 30
+
+
+class EscalationPolicy:
+    def __init__(self, thresholds: Thresholds | None = None) -> None:
+        self.t = thresholds or Thresholds()
+
+    def decide(self, state: State, turn: Turn, context: Context) -> Outcome:
+        t = self.t
+        discount = t.repeat_contact_discount if context.repeat_contact else 0.0
+        confident = turn.confidence >= t.intent_confidence
+        failed = turn.intent in FAILURE_INTENTS or turn.intent is None
+        repeated = (
+            confident and turn.intent == state.last_intent and turn.intent not in NON_REQUEST_INTENTS and not failed
+        )
+        trend = round(t.decay * state.trend + (1 - t.decay) * turn.distress, 4)
+        new = replace(
+            state,
+            turns=state.turns + 1,
+            trend=trend,
+            failures=state.failures + 1 if failed else 0,
+            repeats=state.repeats + 1 if repeated else 0,
+            last_intent=turn.intent,
+            offer_pending=False,
+            timeline=(*state.timeline, (turn.tone, round(turn.distress, 4)))[-TIMELINE_LENGTH:],
+        )
+        evidence: dict[str, Any] = {
+            "intent": turn.intent,
+            "confidence": round(turn.confidence, 4),
+            "tone": turn.tone,
+            "distress": round(turn.distress, 4),
+            "trend": trend,
+            "turns": new.turns,
+            "failures": new.failures,
+            "repeats": new.repeats,
+            "cues": list(turn.cues),
+            "repeat_contact": context.repeat_contact,
+            "agents_available": context.agents_available,
+        }
+
+        def escalate(reason: str, **extra: Any) -> Outcome:
+            return Outcome(
+                Decision.ESCALATE, reason, {**evidence, **extra}, replace(new, escalated=True), crisis=turn.crisis
+            )
+
+        if turn.crisis:
+            return escalate("crisis")
+        if state.escalated:
+            return Outcome(Decision.CONTINUE, "already_escalated", evidence, new)
+        if turn.intent == "request_human" and confident:
+            return escalate("explicit_request")
+        if state.offer_pending and turn.intent == "affirm":
+            return escalate("accepted_offer")
+        if state.offer_pending and turn.intent == "deny":
+            return Outcome(Decision.CONTINUE, "offer_declined", evidence, replace(new, declined=True))
+        if turn.intent in SENSITIVE_INTENTS and confident:
+            return escalate("sensitive_topic", topic=turn.intent)
+        if turn.distress >= t.acute - discount and turn.tone in DISTRESSED_TONES:
+            return escalate("acute_distress", threshold=round(t.acute - discount, 4))
+        if new.turns >= t.min_turns and trend >= t.trend - discount:
+            return escalate("building_distress", threshold=round(t.trend - discount, 4))
+        needed_failures = t.failures - (1 if context.repeat_contact else 0)
+        if new.failures >= needed_failures or new.repeats >= t.repeats:
+            return escalate("repeated_failure")
+        moderate = turn.distress >= t.moderate - discount or (new.turns >= 2 and trend >= t.moderate_trend - discount)
+        if moderate:
+            if state.offered or state.declined:
+                return Outcome(
+                    Decision.CONTINUE, "offer_declined" if state.declined else "already_offered", evidence, new
+                )
+            return Outcome(
+                Decision.OFFER, "moderate_distress", evidence, replace(new, offered=True, offer_pending=True)
+            )
+        return Outcome(Decision.CONTINUE, "routine", evidence, new)

@@ -1,0 +1,78 @@
+"""EscalationPolicy: a Rasa dialogue policy that hands the turn to ``action_escalate``.
+
+``action_score_tone`` runs the escalation policy on every user turn and stores the decision in the
+``escalation`` slot. Rules cannot see that decision coming, so this policy, ranked above the
+RulePolicy, acts on it:
+
+- ``escalate``: ``action_escalate`` right after the user message, instead of the routine answer;
+- ``offer``: the routine answer first, then ``action_offer_human`` once, then listen.
+
+It learns nothing; its train step only satisfies Rasa's graph. Nothing is predicted while the
+conversation is paused (a person has it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+ESCALATE_ACTION = "action_escalate"
+OFFER_ACTION = "action_offer_human"
+
+
+def _decision(tracker: DialogueStateTracker) -> str | None:
+    value = tracker.get_slot("escalation")
+    return value.get("decision") if isinstance(value, dict) else None
+
+
+def _actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
+    names: list[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            names.append(event.action_name)
+    return names
+
+
+def next_action(tracker: DialogueStateTracker) -> str | None:
+    """What the escalation decision asks for at this point of the turn, if anything."""
+    if tracker.is_paused():
+        return None
+    decision, latest = _decision(tracker), tracker.latest_action_name
+    if decision == "escalate" and latest == ACTION_LISTEN_NAME:
+        return ESCALATE_ACTION
+    if decision == "offer" and latest not in (ACTION_LISTEN_NAME, None):
+        done = _actions_this_turn(tracker)
+        if OFFER_ACTION in done:
+            return ACTION_LISTEN_NAME if latest == OFFER_ACTION else None
+        if any(a not in ("action_extract_slots", ACTION_LISTEN_NAME) for a in done):
+            return OFFER_ACTION  # the bot has answered: now offer a person
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class EscalationPolicy(Policy):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"priority": 7}
+
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self, tracker: DialogueStateTracker, domain: Domain, rule_only_data: dict[str, Any] | None = None, **kwargs: Any
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        action = next_action(tracker)
+        if action is not None and action in domain.action_names_or_texts:
+            probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)

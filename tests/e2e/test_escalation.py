@@ -1,0 +1,95 @@
+"""Escalation through the real Rasa and action servers: each reason, and a routine chat that stays with the bot."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.e2e.conftest import Assistant, new_sender, text_of
+
+pytestmark = pytest.mark.e2e
+
+
+def decision(assistant: Assistant, sender: str) -> dict:  # type: ignore[type-arg]
+    return assistant.tracker(sender)["slots"]["escalation"]
+
+
+def test_routine_conversation_stays_with_the_bot(assistant: Assistant) -> None:
+    sender = new_sender()
+    for text in ("hi", "when do i get paid", "how many vacation days do i have left", "thanks!"):
+        replies = text_of(assistant.say(sender, text))
+        assert "request #" not in replies and "bring in" not in replies
+        assert decision(assistant, sender)["decision"] == "continue"
+    slots = assistant.tracker(sender)["slots"]
+    assert len(slots["tone_timeline"]) == 4 and slots["escalation_state"]["escalated"] is False
+
+
+def test_explicit_request(assistant: Assistant) -> None:
+    sender = new_sender()
+    reply = text_of(assistant.say(sender, "can i talk to a real person please"))
+    assert "request #" in reply and decision(assistant, sender)["reason"] == "explicit_request"
+    evidence = assistant.store.escalation(sender)
+    assert evidence is not None and evidence[0] == "explicit_request"
+
+
+def test_crisis_gets_resources_immediately(assistant: Assistant) -> None:
+    sender = new_sender()
+    replies = assistant.say(sender, "honestly i can't go on anymore, i want to end my life")
+    assert "988" in replies[0]["text"]  # the resources come first, before anything else
+    assert "request #" in text_of(replies)
+    escalation = decision(assistant, sender)
+    assert escalation["reason"] == "crisis" and escalation["crisis"] is True
+
+
+def test_repeated_failure(assistant: Assistant) -> None:
+    sender = new_sender()
+    texts = ["blorf snee wap", "qwzx plimb tronk", "vrrp glax fnord"]
+    replies = [text_of(assistant.say(sender, t)) for t in texts]
+    assert "request #" not in replies[0] and "request #" in replies[-1]
+    assert decision(assistant, sender)["reason"] == "repeated_failure"
+
+
+def test_distress_building_up(assistant: Assistant) -> None:
+    """Upset turn after turn: offered once, then escalated when the trend is high enough."""
+    sender = new_sender()
+    messages = [
+        "this is so frustrating, my payslip is wrong again",
+        "i'm really upset, nobody ever fixes anything here",
+        "i'm so angry and stressed, this keeps happening and i can't pay my rent",
+        "this is honestly making me miserable",
+    ]
+    reasons = []
+    for text in messages:
+        assistant.say(sender, text)
+        reasons.append(decision(assistant, sender)["reason"])
+        if decision(assistant, sender)["decision"] == "escalate":
+            break
+    assert reasons[-1] in {"building_distress", "acute_distress"}, reasons
+    assert "routine" not in reasons[1:], reasons
+
+
+def test_offer_accepted(assistant: Assistant) -> None:
+    sender = new_sender()
+    replies = text_of(assistant.say(sender, "i'm worried and a bit stressed about my taxes this year"))
+    if decision(assistant, sender)["decision"] != "offer":
+        pytest.fail(f"expected an offer, got {decision(assistant, sender)}: {replies}")
+    assert "Would you like me to bring in a person" in replies
+    reply = text_of(assistant.say(sender, "yes please"))
+    assert "request #" in reply and decision(assistant, sender)["reason"] == "accepted_offer"
+
+
+def test_tone_is_scored_while_paused(assistant: Assistant) -> None:
+    """With the conversation paused (an agent has it), every message is still scored and the bot is silent."""
+    sender = new_sender()
+    assistant.say(sender, "hi")
+    response = requests.post(
+        f"{assistant.url}/conversations/{sender}/tracker/events",
+        params={"token": assistant.token},
+        json={"event": "pause"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    replies = assistant.say(sender, "ugh this is so frustrating, nothing works")
+    slots = assistant.tracker(sender)["slots"]
+    assert replies == []
+    assert len(slots["tone_timeline"]) == 2 and slots["distress"] > 0.3

@@ -1,0 +1,146 @@
+"""The escalation policy: every reason, the offer-once rule, the trend, and thresholds at their edges."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.escalation import Context, Decision, EscalationPolicy, State, Thresholds, Turn
+
+T = Thresholds()
+POLICY = EscalationPolicy(T)
+CALM = Context()
+
+
+def turn(intent: str | None = "payday", distress: float = 0.0, tone: str = "neutral", **kw: object) -> Turn:
+    return Turn(intent=intent, confidence=float(kw.pop("confidence", 0.95)), tone=tone, distress=distress, **kw)  # type: ignore[arg-type]
+
+
+def run(turns: list[Turn], context: Context = CALM, state: State | None = None) -> list:  # type: ignore[type-arg]
+    state = state or State()
+    outcomes = []
+    for t in turns:
+        outcome = POLICY.decide(state, t, context)
+        outcomes.append(outcome)
+        state = outcome.state
+    return outcomes
+
+
+def test_routine_conversation_continues() -> None:
+    outcomes = run([turn("greet"), turn("payday"), turn("pto_balance", 0.2), turn("thank_you")])
+    assert [o.decision for o in outcomes] == [Decision.CONTINUE] * 4
+    assert {o.reason for o in outcomes} == {"routine"}
+
+
+def test_explicit_request_escalates_with_evidence() -> None:
+    (o,) = run([turn("request_human")])
+    assert (o.decision, o.reason) == (Decision.ESCALATE, "explicit_request")
+    assert o.evidence["intent"] == "request_human" and o.state.escalated
+
+
+def test_unsure_request_for_a_human_does_not_escalate() -> None:
+    (o,) = run([turn("request_human", confidence=T.intent_confidence - 0.01)])
+    assert o.decision == Decision.CONTINUE
+
+
+def test_crisis_escalates_and_flags_resources_even_after_escalation() -> None:
+    (o,) = run([turn("out_of_scope", 0.3, crisis=True, cues=("crisis language: want to die",))])
+    assert (o.decision, o.reason, o.crisis) == (Decision.ESCALATE, "crisis", True)
+    (again,) = run([turn("payday", crisis=True)], state=o.state)
+    assert again.crisis and again.decision == Decision.ESCALATE
+
+
+@pytest.mark.parametrize("intent", ["report_harassment", "bereavement", "health_leave", "job_security"])
+def test_sensitive_topics_escalate(intent: str) -> None:
+    (o,) = run([turn(intent)])
+    assert (o.decision, o.reason, o.evidence["topic"]) == (Decision.ESCALATE, "sensitive_topic", intent)
+
+
+def test_acute_distress_threshold_edge() -> None:
+    (below,) = run([turn("payday", T.acute - 0.001, "angry")])
+    (at,) = run([turn("payday", T.acute, "angry")])
+    assert below.reason != "acute_distress"
+    assert (at.decision, at.reason) == (Decision.ESCALATE, "acute_distress")
+
+
+def test_acute_needs_a_distressed_tone() -> None:
+    """A high distress score with a positive label is not acute (disagreeing signals)."""
+    (o,) = run([turn("payday", 0.95, "positive")])
+    assert o.reason != "acute_distress"
+
+
+def test_distress_building_over_turns() -> None:
+    """Rising distress: offered once at the moderate level, escalated when the trend crosses its threshold."""
+    outcomes = run(
+        [
+            turn("payday", 0.55, "frustrated"),
+            turn("payslip", 0.65, "frustrated"),
+            turn("taxes", 0.75, "frustrated"),
+            turn("income", 0.85, "angry"),
+        ]
+    )
+    assert [o.reason for o in outcomes] == ["routine", "moderate_distress", "already_offered", "building_distress"]
+    assert outcomes[-1].evidence["trend"] >= T.trend > outcomes[-2].evidence["trend"]
+
+
+def test_trend_decays() -> None:
+    state = run([turn("payday", 0.9, "sad")])[0].state
+    calm = run([turn("payday")] * 3, state=state)
+    assert calm[-1].state.trend < state.trend * T.decay**2
+
+
+def test_offer_once_and_respect_no() -> None:
+    (offer, declined, later) = run(
+        [turn("payday", T.moderate, "frustrated"), turn("deny"), turn("payslip", T.moderate + 0.05, "frustrated")]
+    )
+    assert (offer.decision, offer.reason) == (Decision.OFFER, "moderate_distress")
+    assert (declined.decision, declined.reason) == (Decision.CONTINUE, "offer_declined")
+    assert later.decision == Decision.CONTINUE and later.reason == "offer_declined"
+
+
+def test_accepted_offer_escalates() -> None:
+    (_, accepted) = run([turn("payday", T.moderate, "anxious"), turn("affirm")])
+    assert (accepted.decision, accepted.reason) == (Decision.ESCALATE, "accepted_offer")
+
+
+def test_offer_is_pending_for_one_turn_only() -> None:
+    """A 'yes' two turns after the offer answers something else, not the offer."""
+    (_, _, yes) = run([turn("payday", T.moderate, "anxious"), turn("payslip"), turn("affirm")])
+    assert yes.reason != "accepted_offer"
+
+
+def test_repeated_failure() -> None:
+    outcomes = run([turn("nlu_fallback")] * T.failures)
+    assert [o.decision for o in outcomes][-1] == Decision.ESCALATE
+    assert outcomes[-1].reason == "repeated_failure"
+    assert outcomes[-2].decision == Decision.CONTINUE
+
+
+def test_same_request_over_and_over_is_a_failure() -> None:
+    outcomes = run([turn("ticket_status")] * (T.repeats + 1))
+    assert outcomes[-1].reason == "repeated_failure" and outcomes[-2].decision == Decision.CONTINUE
+
+
+def test_repeat_contact_escalates_sooner() -> None:
+    """Someone back about the same unresolved problem: thresholds drop by the documented discount."""
+    distress = T.acute - T.repeat_contact_discount
+    assert run([turn("ticket_status", distress, "frustrated")])[0].reason != "acute_distress"
+    repeat = Context(repeat_contact=True)
+    assert run([turn("ticket_status", distress, "frustrated")], repeat)[0].reason == "acute_distress"
+    assert run([turn("nlu_fallback")] * (T.failures - 1), repeat)[-1].reason == "repeated_failure"
+
+
+def test_no_second_escalation() -> None:
+    first = run([turn("request_human")])[0]
+    (o,) = run([turn("request_human")], state=first.state)
+    assert (o.decision, o.reason) == (Decision.CONTINUE, "already_escalated")
+
+
+def test_state_round_trips_and_survives_garbage() -> None:
+    state = run([turn("payday", 0.7, "sad"), turn("deny")])[-1].state
+    assert State.from_dict(state.as_dict()) == state
+    assert State.from_dict(None) == State() == State.from_dict({"turns": "many"}) == State.from_dict([1, 2])
+
+
+def test_timeline_is_bounded() -> None:
+    outcomes = run([turn("greet", 0.1)] * 40)
+    assert len(outcomes[-1].state.timeline) == 30

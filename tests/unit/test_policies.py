@@ -1,0 +1,38 @@
+"""EscalationPolicy (the Rasa side): when it predicts action_escalate, action_offer_human or listen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies import ESCALATE_ACTION, OFFER_ACTION, next_action
+
+
+def tracker_with(decision: str | None, *after_user: str, paused: bool = False) -> DialogueStateTracker:
+    events: list[Any] = [ActionExecuted("action_listen"), UserUttered("hi", {"name": "payday", "confidence": 1.0})]
+    if decision:
+        events.append(SlotSet("escalation", {"decision": decision, "reason": "x", "evidence": {}}))
+    events += [ActionExecuted(name) for name in after_user]
+    t = DialogueStateTracker.from_events("s", events)
+    if paused:
+        t._paused = True
+    return t
+
+
+def test_escalate_takes_the_turn_right_after_the_message() -> None:
+    assert next_action(tracker_with("escalate")) == ESCALATE_ACTION  # listen, then the user message
+    assert next_action(tracker_with("escalate", ESCALATE_ACTION)) is None
+
+
+def test_offer_comes_after_the_answer_once() -> None:
+    assert next_action(tracker_with("offer")) is None
+    assert next_action(tracker_with("offer", "action_answer")) == OFFER_ACTION
+    assert next_action(tracker_with("offer", "action_answer", OFFER_ACTION)) == "action_listen"
+
+
+def test_nothing_while_paused_or_routine() -> None:
+    assert next_action(tracker_with("escalate", paused=True)) is None
+    assert next_action(tracker_with("continue", "action_answer")) is None
+    assert next_action(tracker_with(None)) is None

@@ -1,0 +1,78 @@
+"""action_score_tone: every user turn gets its tone, trend, timeline and escalation decision in slots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.care import ActionEscalate
+from actions.runtime import Runtime
+from actions.tone import CRISIS_RESOURCES, OFFER_TEXT, ActionOfferHuman, ActionScoreTone
+from bot.escalation import Thresholds
+from tests.conftest import run_action
+from tests.trackers import BRIEF, tracker
+
+
+def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def scored(intent: str, text: str, tone: dict[str, Any] | None, **kw: Any) -> Any:
+    t = tracker(intent, text, **kw)
+    if tone is not None:
+        t.latest_message["tone"] = tone
+    return t
+
+
+def test_routine_turn_sets_every_slot(rt: Runtime, domain: dict[str, Any]) -> None:
+    tone = {"label": "neutral", "distress": 0.1, "acute": False, "cues": []}
+    events, messages = run_action(ActionScoreTone(), scored("payday", "when is payday", tone), domain)
+    values = slots(events)
+    assert set(values) == {"tone", "distress", "distress_trend", "tone_timeline", "escalation", "escalation_state"}
+    assert values["tone"] == "neutral" and values["tone_timeline"] == [["neutral", 0.1]]
+    assert values["escalation"]["decision"] == "continue" and messages == []
+
+
+def test_missing_tone_counts_as_neutral(rt: Runtime, domain: dict[str, Any]) -> None:
+    """An NLU without a tone (or a degraded one) never breaks the turn."""
+    events, _ = run_action(ActionScoreTone(), scored("payday", "payday", None), domain)
+    assert slots(events)["distress"] == 0.0 and slots(events)["escalation"]["reason"] == "routine"
+
+
+def test_crisis_is_flagged_for_the_escalation(rt: Runtime, domain: dict[str, Any]) -> None:
+    tone = {"label": "sad", "distress": 0.99, "acute": True, "cues": ["crisis language: want to die"]}
+    events, messages = run_action(ActionScoreTone(), scored("out_of_scope", "i want to die", tone), domain)
+    escalation = slots(events)["escalation"]
+    assert (escalation["decision"], escalation["reason"], escalation["crisis"]) == ("escalate", "crisis", True)
+    assert messages == []  # Rasa drops messages from slot extraction: action_escalate sends the resources
+
+
+def test_crisis_resources_come_first_in_the_escalation(rt: Runtime, domain: dict[str, Any]) -> None:
+    decision = {"decision": "escalate", "reason": "crisis", "evidence": {}, "crisis": True}
+    t = tracker("out_of_scope", "i want to die", slots={"escalation": decision})
+    _, messages = run_action(ActionEscalate(), t, domain)
+    assert messages[0]["text"] == CRISIS_RESOURCES and "request #" in messages[1]["text"]
+
+
+def test_moderate_distress_offers_a_person_once(rt: Runtime, domain: dict[str, Any]) -> None:
+    tone = {"label": "frustrated", "distress": Thresholds().moderate + 0.01, "acute": False, "cues": []}
+    events, _ = run_action(ActionScoreTone(), scored("payday", "ugh, when is payday", tone), domain)
+    assert slots(events)["escalation"]["decision"] == "offer"
+    state = slots(events)["escalation_state"]
+    t = scored("payslip", "and my payslip", tone, slots={"escalation_state": state})
+    events, _ = run_action(ActionScoreTone(), t, domain)
+    assert slots(events)["escalation"]["reason"] == "already_offered"
+    _, messages = run_action(ActionOfferHuman(), tracker("payday", "ugh"), domain)
+    assert messages[0]["text"] == OFFER_TEXT and len(messages[0]["buttons"]) == 2
+
+
+def test_repeat_contact_lowers_the_bar(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Sam has an open hardware ticket; a distressed hardware report escalates below the usual acute level."""
+    distress = Thresholds().acute - 0.05
+    tone = {"label": "angry", "distress": distress, "acute": False, "cues": []}
+    events, _ = run_action(
+        ActionScoreTone(), scored("hardware_issue", "scanner STILL broken", tone, employee=BRIEF), domain
+    )
+    escalation = slots(events)["escalation"]
+    assert escalation["reason"] == "acute_distress" and escalation["evidence"]["repeat_contact"] is True
+    events, _ = run_action(ActionScoreTone(), scored("payday", "when is payday", tone, employee=BRIEF), domain)
+    assert slots(events)["escalation"]["evidence"]["repeat_contact"] is False
