@@ -71,11 +71,23 @@ def repeat_contact(store: Any, employee: str, intent: str | None, conversation: 
     return any(c.last_intent == intent and (today - c.started_at.date()).days <= 14 for c in recent)
 
 
+def latest_user_key(tracker: Tracker) -> str | None:
+    """Identifies the latest user message (its timestamp and text), to score each message once."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return f"{event.get('timestamp')}:{event.get('message_id') or event.get('text')}"
+    return None
+
+
 class ActionScoreTone(Action):
     def name(self) -> str:
         return "action_score_tone"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        message_key = latest_user_key(tracker)
+        previous = tracker.get_slot("escalation_state")
+        if message_key is not None and isinstance(previous, dict) and previous.get("scored") == message_key:
+            return []  # Rasa extracts slots again while a form runs: this message is already scored
         tone = tracker.latest_message.get("tone") or {}
         intent = intent_of(tracker)
         turn = Turn(
@@ -104,7 +116,7 @@ class ActionScoreTone(Action):
             SlotSet("distress_trend", state.trend),
             SlotSet("tone_timeline", [list(x) for x in state.timeline]),
             SlotSet("escalation", outcome.as_dict()),
-            SlotSet("escalation_state", state.as_dict()),
+            SlotSet("escalation_state", {**state.as_dict(), "scored": message_key}),
         ]
 
 

@@ -13,13 +13,16 @@ escalate    crisis             a crisis cue (self-harm, threats, abuse); support
 escalate    explicit_request   the employee asks for a person
 escalate    accepted_offer     the employee says yes to an offered person
 escalate    sensitive_topic    harassment, bereavement, health, job security
-escalate    acute_distress     distress >= ``acute`` on this turn
+escalate    acute_distress     distress >= ``acute`` on this turn, with an angry, anxious or sad tone
 escalate    building_distress  the decaying distress trend >= ``trend`` after ``min_turns`` turns
 escalate    repeated_failure   ``failures`` fallbacks in a row, or the same request ``repeats``+1 times
 offer       moderate_distress  distress >= ``moderate`` (or trend >= ``moderate_trend``), offered once;
                                a "no thanks" is respected: no second offer unless things get worse
 continue    routine / ...      otherwise
 ==========  =================  ===========================================================
+
+Short conversational turns ("no", "yes", "hi", "thanks") are scored but neither move the trend nor
+trigger an offer: a curt "no, cancel that" is an answer, not distress (a crisis cue still counts).
 
 Personalisation: a repeat contact (an open ticket or a recent conversation about the same thing)
 lowers every distress threshold by ``repeat_contact_discount`` and needs one failure fewer.
@@ -34,7 +37,8 @@ from typing import Any
 SENSITIVE_INTENTS = frozenset({"report_harassment", "bereavement", "health_leave", "job_security"})
 FAILURE_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 NON_REQUEST_INTENTS = frozenset({"greet", "goodbye", "thank_you", "affirm", "deny", "bot_challenge", "help"})
-DISTRESSED_TONES = frozenset({"frustrated", "angry", "anxious", "sad"})
+# Frustration builds up (the trend) rather than being acute on its own.
+ACUTE_TONES = frozenset({"angry", "anxious", "sad"})
 
 
 class Decision(str, Enum):
@@ -45,7 +49,7 @@ class Decision(str, Enum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    acute: float = 0.92
+    acute: float = 0.94
     moderate: float = 0.65
     trend: float = 0.6
     moderate_trend: float = 0.45
@@ -150,7 +154,8 @@ class EscalationPolicy:
         repeated = (
             confident and turn.intent == state.last_intent and turn.intent not in NON_REQUEST_INTENTS and not failed
         )
-        trend = round(t.decay * state.trend + (1 - t.decay) * turn.distress, 4)
+        conversational = turn.intent in NON_REQUEST_INTENTS
+        trend = state.trend if conversational else round(t.decay * state.trend + (1 - t.decay) * turn.distress, 4)
         new = replace(
             state,
             turns=state.turns + 1,
@@ -192,14 +197,16 @@ class EscalationPolicy:
             return Outcome(Decision.CONTINUE, "offer_declined", evidence, replace(new, declined=True))
         if turn.intent in SENSITIVE_INTENTS and confident:
             return escalate("sensitive_topic", topic=turn.intent)
-        if turn.distress >= t.acute - discount and turn.tone in DISTRESSED_TONES:
+        if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4))
         if new.turns >= t.min_turns and trend >= t.trend - discount:
             return escalate("building_distress", threshold=round(t.trend - discount, 4))
         needed_failures = t.failures - (1 if context.repeat_contact else 0)
         if new.failures >= needed_failures or new.repeats >= t.repeats:
             return escalate("repeated_failure")
-        moderate = turn.distress >= t.moderate - discount or (new.turns >= 2 and trend >= t.moderate_trend - discount)
+        moderate = not conversational and (
+            turn.distress >= t.moderate - discount or (new.turns >= 2 and trend >= t.moderate_trend - discount)
+        )
         if moderate:
             if state.offered or state.declined:
                 return Outcome(

@@ -26,6 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 ESCALATE_ACTION = "action_escalate"
 OFFER_ACTION = "action_offer_human"
+ANSWERING_ACTIONS = frozenset({"action_answer", "action_greet"})
 
 
 def _decision(tracker: DialogueStateTracker) -> str | None:
@@ -43,19 +44,29 @@ def _actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
     return names
 
 
+def answered(action: str | None) -> bool:
+    """Actions that end the bot's reply to a turn (after which an offer can follow)."""
+    return bool(action) and (
+        action.startswith("utter_") or action in ANSWERING_ACTIONS or action.startswith("action_submit_")
+    )
+
+
 def next_action(tracker: DialogueStateTracker) -> str | None:
     """What the escalation decision asks for at this point of the turn, if anything."""
     if tracker.is_paused():
         return None
     decision, latest = _decision(tracker), tracker.latest_action_name
+    if latest in (ESCALATE_ACTION, OFFER_ACTION):
+        return ACTION_LISTEN_NAME  # the person has been brought in or offered: nothing else this turn
     if decision == "escalate" and latest == ACTION_LISTEN_NAME:
         return ESCALATE_ACTION
-    if decision == "offer" and latest not in (ACTION_LISTEN_NAME, None):
-        done = _actions_this_turn(tracker)
-        if OFFER_ACTION in done:
-            return ACTION_LISTEN_NAME if latest == OFFER_ACTION else None
-        if any(a not in ("action_extract_slots", ACTION_LISTEN_NAME) for a in done):
-            return OFFER_ACTION  # the bot has answered: now offer a person
+    if (
+        decision == "offer"
+        and answered(latest)
+        and not tracker.active_loop_name
+        and OFFER_ACTION not in _actions_this_turn(tracker)
+    ):
+        return OFFER_ACTION  # the bot has answered: now offer a person, once
     return None
 
 

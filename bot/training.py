@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 NLU_DATA = "data/nlu"
 CORE_DATA = "data/core"
 # Everything that changes what `rasa train` produces: data, configuration, and our own NLU code.
-MODEL_INPUTS = ("config.yml", "domain.yml", NLU_DATA, CORE_DATA, "bot/nlu", "requirements/rasa.lock")
+MODEL_INPUTS = ("config.yml", "domain.yml", NLU_DATA, CORE_DATA, "bot/nlu", "bot/policies.py", "requirements/rasa.lock")
 # The tone model is trained and cached on its own (bot/tone/training.py): tone data changes
 # don't retrain Rasa, and the Rasa server loads the current tone model when it starts.
 

@@ -62,10 +62,10 @@ def test_acute_distress_threshold_edge() -> None:
     assert (at.decision, at.reason) == (Decision.ESCALATE, "acute_distress")
 
 
-def test_acute_needs_a_distressed_tone() -> None:
-    """A high distress score with a positive label is not acute (disagreeing signals)."""
-    (o,) = run([turn("payday", 0.95, "positive")])
-    assert o.reason != "acute_distress"
+def test_acute_needs_an_acute_tone() -> None:
+    """A high score with a positive label (disagreeing signals), or plain frustration, is not acute."""
+    assert run([turn("payday", 0.99, "positive")])[0].reason != "acute_distress"
+    assert run([turn("payday", 0.99, "frustrated")])[0].reason != "acute_distress"
 
 
 def test_distress_building_over_turns() -> None:
@@ -123,9 +123,9 @@ def test_same_request_over_and_over_is_a_failure() -> None:
 def test_repeat_contact_escalates_sooner() -> None:
     """Someone back about the same unresolved problem: thresholds drop by the documented discount."""
     distress = T.acute - T.repeat_contact_discount
-    assert run([turn("ticket_status", distress, "frustrated")])[0].reason != "acute_distress"
+    assert run([turn("ticket_status", distress, "angry")])[0].reason != "acute_distress"
     repeat = Context(repeat_contact=True)
-    assert run([turn("ticket_status", distress, "frustrated")], repeat)[0].reason == "acute_distress"
+    assert run([turn("ticket_status", distress, "angry")], repeat)[0].reason == "acute_distress"
     assert run([turn("nlu_fallback")] * (T.failures - 1), repeat)[-1].reason == "repeated_failure"
 
 
@@ -144,3 +144,11 @@ def test_state_round_trips_and_survives_garbage() -> None:
 def test_timeline_is_bounded() -> None:
     outcomes = run([turn("greet", 0.1)] * 40)
     assert len(outcomes[-1].state.timeline) == 30
+
+
+def test_curt_answers_are_not_distress() -> None:
+    """'No, cancel that' scored as frustrated neither offers a person nor moves the trend."""
+    (o,) = run([turn("deny", 0.86, "frustrated")])
+    assert o.decision == Decision.CONTINUE and o.state.trend == 0.0
+    (crisis,) = run([turn("deny", 0.99, "sad", crisis=True)])
+    assert crisis.reason == "crisis"

@@ -23,13 +23,15 @@ def tracker_with(decision: str | None, *after_user: str, paused: bool = False) -
 
 def test_escalate_takes_the_turn_right_after_the_message() -> None:
     assert next_action(tracker_with("escalate")) == ESCALATE_ACTION  # listen, then the user message
-    assert next_action(tracker_with("escalate", ESCALATE_ACTION)) is None
+    assert next_action(tracker_with("escalate", ESCALATE_ACTION)) == "action_listen"  # and nothing else
 
 
 def test_offer_comes_after_the_answer_once() -> None:
     assert next_action(tracker_with("offer")) is None
     assert next_action(tracker_with("offer", "action_answer")) == OFFER_ACTION
     assert next_action(tracker_with("offer", "action_answer", OFFER_ACTION)) == "action_listen"
+    assert next_action(tracker_with("offer", "action_cancel_form")) is None  # not between two parts of a reply
+    assert next_action(tracker_with("offer", "action_cancel_form", "utter_form_cancelled")) == OFFER_ACTION
 
 
 def test_nothing_while_paused_or_routine() -> None:

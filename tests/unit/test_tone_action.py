@@ -76,3 +76,12 @@ def test_repeat_contact_lowers_the_bar(rt: Runtime, domain: dict[str, Any]) -> N
     assert escalation["reason"] == "acute_distress" and escalation["evidence"]["repeat_contact"] is True
     events, _ = run_action(ActionScoreTone(), scored("payday", "when is payday", tone, employee=BRIEF), domain)
     assert slots(events)["escalation"]["evidence"]["repeat_contact"] is False
+
+
+def test_each_message_is_scored_once(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Rasa runs slot extraction again inside forms; the second run for the same message changes nothing."""
+    tone = {"label": "sad", "distress": 0.5, "acute": False, "cues": []}
+    first, _ = run_action(ActionScoreTone(), scored("payday", "payday?", tone), domain)
+    again = scored("payday", "payday?", tone, slots={"escalation_state": slots(first)["escalation_state"]})
+    events, _ = run_action(ActionScoreTone(), again, domain)
+    assert events == []

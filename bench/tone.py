@@ -1,0 +1,79 @@
+"""Benchmark tone scoring of one message (encoder + spaCy cues + model), and loading it.
+
+    scripts/py -m bench.tone [--rounds N]
+
+Prints a table and writes bench/results/tone.json. Targets: p50 <= 10 ms, p99 <= 30 ms, load <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench.nlu import MESSAGES, percentiles
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=1000)
+    args = parser.parse_args()
+    from bot.nlu.encoder import SentenceEncoder
+    from bot.settings import load_settings
+    from bot.tone.scorer import ToneScorer
+    from bot.tone.training import load_tone_model, train_tone_if_needed
+
+    settings = load_settings()
+    model_path = train_tone_if_needed(settings)
+    started = time.perf_counter()
+    encoder = SentenceEncoder(settings.encoder_dir)
+    scorer = ToneScorer(load_tone_model(model_path))
+    load_s = time.perf_counter() - started
+    for text in MESSAGES:
+        scorer.score(text, encoder.encode([text])[0])
+    end_to_end, scoring_only = [], []
+    for i in range(args.rounds):
+        text = MESSAGES[i % len(MESSAGES)]
+        t0 = time.perf_counter()
+        vector = encoder.encode([text])[0]
+        t1 = time.perf_counter()
+        scorer.score(text, vector)
+        t2 = time.perf_counter()
+        end_to_end.append(t2 - t0)
+        scoring_only.append(t2 - t1)
+    results = {
+        "cpus": os.cpu_count(),
+        "load_s": round(load_s, 3),
+        "message_with_encoder": percentiles(end_to_end),
+        "head_and_cues_only": percentiles(scoring_only),
+    }
+    rows = [
+        ("load: encoder + tone model + spaCy (s)", results["load_s"], "<= 5"),
+        (
+            "one message incl. encoder p50 / p99 (ms)",
+            f"{results['message_with_encoder']['p50_ms']} / {results['message_with_encoder']['p99_ms']}",
+            "<= 10 / <= 30",
+        ),
+        (
+            "cues + classifier only p50 / p99 (ms)",
+            f"{results['head_and_cues_only']['p50_ms']} / {results['head_and_cues_only']['p99_ms']}",
+            "-",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'value':>16}  target")
+    for name, value, target in rows:
+        print(f"{name.ljust(width)}  {value!s:>16}  {target}")
+    out = ROOT / "bench" / "results" / "tone.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"saved {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
