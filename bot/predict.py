@@ -16,10 +16,16 @@ def _fields(parse: dict[str, Any]) -> dict[str, Any]:
         {"intent": r.get("name"), "confidence": round(float(r.get("confidence") or 0), 4)}
         for r in (parse.get("intent_ranking") or [])[:3]
     ]
+    tone = parse.get("tone") or {}
     return {
         "intent": intent.get("name") or "nlu_fallback",
         "intent_confidence": round(float(intent.get("confidence") or 0.0), 4),
         "ranking": ranking,
+        "tone": tone.get("label", "neutral"),
+        "distress": float(tone.get("distress") or 0.0),
+        "distressed": bool(tone.get("distressed")),
+        "acute": bool(tone.get("acute")),
+        "cues": list(tone.get("cues") or []),
     }
 
 
