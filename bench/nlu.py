@@ -91,26 +91,10 @@ def bench_parse(model: Path, rounds: int) -> dict[str, object]:
 
 def bench_training() -> dict[str, object]:
     """A full `rasa train` from scratch (no graph cache), as a fresh machine would do it."""
-    from bot.training import CORE_DATA, NLU_DATA
+    from bot.training import rasa_command
 
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            sys.executable,
-            "-m",
-            "rasa",
-            "train",
-            "--domain",
-            "domain.yml",
-            "--config",
-            "config.yml",
-            "--data",
-            NLU_DATA,
-            CORE_DATA,
-            "--out",
-            tmp,
-            "--fixed-model-name",
-            "bench",
-        ]
+        cmd = [*rasa_command(ROOT, "train"), "--out", tmp, "--fixed-model-name", "bench"]
         started = time.perf_counter()
         subprocess.run(
             cmd,

@@ -25,6 +25,23 @@ MODEL_INPUTS = ("config.yml", "domain.yml", NLU_DATA, CORE_DATA, "bot/nlu", "bot
 # don't retrain Rasa, and the Rasa server loads the current tone model when it starts.
 
 
+def rasa_command(root: Path, *command: str) -> list[str]:
+    """``python -m rasa <command>`` with this project's domain, config and training data."""
+    return [
+        sys.executable,
+        "-m",
+        "rasa",
+        *command,
+        "--domain",
+        str(root / "domain.yml"),
+        "--config",
+        str(root / "config.yml"),
+        "--data",
+        str(root / NLU_DATA),
+        str(root / CORE_DATA),
+    ]
+
+
 def inputs_hash(root: Path = REPO_ROOT, inputs: tuple[str, ...] = MODEL_INPUTS) -> str:
     """A short, stable hash of the files that determine the trained model."""
     digest = hashlib.sha256()
@@ -60,17 +77,7 @@ def train_if_needed(settings: Settings, root: Path = REPO_ROOT, force: bool = Fa
     started = time.monotonic()
     log.info("training %s (inputs changed since the last cached model)", target.name)
     cmd = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "train",
-        "--domain",
-        str(root / "domain.yml"),
-        "--config",
-        str(root / "config.yml"),
-        "--data",
-        str(root / NLU_DATA),
-        str(root / CORE_DATA),
+        *rasa_command(root, "train"),
         "--out",
         str(settings.models_dir),
         "--fixed-model-name",

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-from bot.training import CORE_DATA, NLU_DATA
+from bot.training import rasa_command
 
 UNUSED = re.compile(r"The utterance '(utter_ask_\w+)' is not used in any story or rule")
 
@@ -27,20 +26,7 @@ def form_questions(domain_file: Path) -> set[str]:
 
 def validate_data(root: Path) -> list[str]:
     """Problems found by `rasa data validate` (empty when the data is clean)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "data",
-        "validate",
-        "--domain",
-        str(root / "domain.yml"),
-        "--config",
-        str(root / "config.yml"),
-        "--data",
-        str(root / NLU_DATA),
-        str(root / CORE_DATA),
-    ]
+    cmd = rasa_command(root, "data", "validate")
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     expected = form_questions(root / "domain.yml")
     problems = []
