@@ -69,9 +69,9 @@ def evaluate(settings: Settings, data: Path | None, out: Path, root: Path = REPO
             }
             for i, lab in enumerate(LABELS)
         },
-        "distressed_cv": distress_metrics(distress, truth, 0.5),
     }
     full = ToneModel(seed=SEED).fit(embeddings, cue_vectors, labels, truth)
+    report["distressed_cv"] = distress_metrics(distress, truth, full.threshold)
     curves = {}
     if data is not None:
         rows = [json.loads(line) for line in data.read_text().splitlines() if line.strip()]

@@ -136,3 +136,99 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     cue = CueExtractor().extract("ugh not again")
     vector = load_encoder(settings.encoder_dir).encode(["ugh not again"])[0]
     assert a.score(vector, cue) == b.score(vector, cue) and a.threshold == b.threshold
+
+
+def test_evaluation_command_writes_report_and_pictures(tmp_path: Path) -> None:
+    """`scripts/bot tone eval` on a small labelled set: per-label scores, distress metrics, two PNGs."""
+    import json
+
+    from bot.settings import Settings
+    from bot.tone.evaluate import evaluate
+
+    phrases = {
+        "neutral": [
+            "when is the meeting",
+            "the office opens at nine",
+            "what time is lunch",
+            "send me the file",
+            "the report is on the drive",
+            "we moved desks today",
+        ],
+        "positive": [
+            "thanks so much",
+            "this is great news",
+            "love it",
+            "you're the best",
+            "so happy for you",
+            "what a lovely day",
+        ],
+        "confused": [
+            "what do you mean",
+            "i don't get it",
+            "how does this work",
+            "wait, which form?",
+            "huh, since when",
+            "is that right?",
+        ],
+        "frustrated": [
+            "ugh not again",
+            "this keeps failing",
+            "so annoying",
+            "why is this still broken",
+            "fed up with this",
+            "third time now",
+        ],
+        "angry": [
+            "this is outrageous",
+            "i am furious",
+            "absolutely disgusting",
+            "how dare they",
+            "this is unacceptable",
+            "i'm livid",
+        ],
+        "anxious": [
+            "i'm so worried",
+            "this scares me",
+            "i'm nervous about it",
+            "what if i lose it",
+            "i can't stop panicking",
+            "i'm stressed out",
+        ],
+        "sad": [
+            "i feel so alone",
+            "this breaks my heart",
+            "i miss her",
+            "i'm so sad today",
+            "i lost my dog",
+            "i can't stop crying",
+        ],
+    }
+    root = tmp_path / "repo"
+    (root / "data" / "tone").mkdir(parents=True)
+    lines = ['version: "1"', "tone:"]
+    for label, texts in phrases.items():
+        lines += [
+            f"- label: {label}",
+            f"  distressed: {str(label in {'frustrated', 'angry', 'anxious', 'sad'}).lower()}",
+            "  examples: |",
+        ] + [f"    - {t}" for t in texts]
+    (root / "data" / "tone" / "tone.yml").write_text("\n".join(lines) + "\n")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "\n".join(
+            json.dumps({"text": t, "distressed": d})
+            for t, d in [
+                ("nothing works and i'm angry", True),
+                ("thank you!", False),
+                ("i'm scared", True),
+                ("see you at 3", False),
+            ]
+        )
+        + "\n"
+    )
+    settings = Settings.from_env({"KINDRED_CACHE_DIR": str(load_settings().cache_dir)})
+    report = evaluate(settings, gold, tmp_path / "out", root)
+    assert set(report["per_label_cv"]) == set(LABELS)
+    assert {"precision", "recall", "f1", "auroc"} <= set(report["distressed_on_gold"])
+    for name in ("tone_eval.json", "tone_confusion.png", "tone_threshold.png"):
+        assert (tmp_path / "out" / name).stat().st_size > 1000 or name.endswith(".json")
