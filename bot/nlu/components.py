@@ -36,17 +36,11 @@ def _text(message: Message) -> str:
     return str(message.get(TEXT) or "")
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class SentenceEmbedder(GraphComponent):
-    """Adds the MiniLM sentence embedding of each message's text under ``sentence_embedding``."""
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {"model_dir": None, "batch_size": 64}
+class ConfiguredComponent(GraphComponent):
+    """A component that needs nothing but its configuration to be built."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self._model_dir = Path(config["model_dir"] or load_settings().encoder_dir)
-        self._batch_size = int(config["batch_size"])
+        self._config = config
 
     @classmethod
     def create(
@@ -55,8 +49,22 @@ class SentenceEmbedder(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> SentenceEmbedder:
+    ) -> ConfiguredComponent:
         return cls(config)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class SentenceEmbedder(ConfiguredComponent):
+    """Adds the MiniLM sentence embedding of each message's text under ``sentence_embedding``."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"model_dir": None, "batch_size": 64}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        self._model_dir = Path(config["model_dir"] or load_settings().encoder_dir)
+        self._batch_size = int(config["batch_size"])
 
     def _embed(self, messages: list[Message]) -> None:
         todo = [m for m in messages if m.get(TEXT) is not None and m.get(EMBEDDING) is None]
@@ -152,7 +160,7 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class ToneAnnotator(GraphComponent):
+class ToneAnnotator(ConfiguredComponent):
     """Adds the tone of each message (label, calibrated distress, cues) to the parse result.
 
     Reuses the embedding already on the message, so a turn costs one encoder pass. The tone model
@@ -168,22 +176,13 @@ class ToneAnnotator(GraphComponent):
         from bot.tone.scorer import ToneScorer
         from bot.tone.training import load_tone_model, train_tone_if_needed
 
+        super().__init__(config)
         self._deadline = float(config["deadline_ms"]) / 1000
         self._scorer: ToneScorer | None = None
         try:
             self._scorer = ToneScorer(load_tone_model(train_tone_if_needed(load_settings())))
         except Exception:
             log.warning("the tone model could not be loaded; every turn gets a neutral tone", exc_info=True)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ToneAnnotator:
-        return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
