@@ -93,3 +93,12 @@ def test_tone_is_scored_while_paused(assistant: Assistant) -> None:
     slots = assistant.tracker(sender)["slots"]
     assert replies == []
     assert len(slots["tone_timeline"]) == 2 and slots["distress"] > 0.3
+
+
+def test_acute_distress(assistant: Assistant) -> None:
+    sender = new_sender()
+    reply = text_of(assistant.say(sender, "I AM FURIOUS. THIS IS THE FOURTH TIME MY PAY IS WRONG AND NOBODY CARES!!!"))
+    escalation = decision(assistant, sender)
+    assert escalation["reason"] == "acute_distress", escalation
+    assert escalation["evidence"]["tone"] in {"angry", "sad", "anxious"} and escalation["evidence"]["cues"]
+    assert "request #" in reply

@@ -1,0 +1,98 @@
+"""action_escalate against a real HTTP handoff endpoint on loopback: live agent, refusal, unreachable."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from actions.care import ActionEscalate
+from actions.runtime import Runtime
+from bot.serve import free_port
+from bot.settings import load_settings
+from tests.conftest import run_action
+from tests.trackers import tracker
+
+
+class FakeHandoff:
+    """A tiny handoff service: answers availability and records escalations it receives."""
+
+    def __init__(self, available: bool, status: int = 202) -> None:
+        self.available, self.status = available, status
+        self.received: list[dict[str, Any]] = []
+        self.port = free_port()
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+
+    async def _availability(self, request: web.Request) -> web.Response:
+        return web.json_response({"available": self.available, "skill": request.query.get("skill")})
+
+    async def _escalation(self, request: web.Request) -> web.Response:
+        self.received.append(await request.json())
+        return web.json_response({"queued": True}, status=self.status)
+
+    def __enter__(self) -> FakeHandoff:
+        app = web.Application()
+        app.router.add_get("/api/availability", self._availability)
+        app.router.add_post("/api/escalations", self._escalation)
+        self._runner = web.AppRunner(app)
+        self._loop.run_until_complete(self._runner.setup())
+        self._loop.run_until_complete(web.TCPSite(self._runner, "127.0.0.1", self.port).start())
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._runner is not None
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(5)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()
+
+
+@pytest.fixture
+def handoff_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Point the settings at a URL for one test (settings are read once, so the cache is reset)."""
+
+    def use(url: str) -> None:
+        monkeypatch.setenv("HANDOFF_URL", url)
+        load_settings.cache_clear()
+
+    yield use
+    load_settings.cache_clear()
+
+
+DECISION = {"decision": "escalate", "reason": "acute_distress", "evidence": {"intent": "payday", "distress": 0.97}}
+
+
+def test_live_agent_gets_the_escalation(rt: Runtime, domain: dict[str, Any], handoff_url: Any) -> None:
+    with FakeHandoff(available=True) as service:
+        handoff_url(f"http://127.0.0.1:{service.port}")
+        events, messages = run_action(
+            ActionEscalate(), tracker("payday", "I'M FURIOUS", slots={"escalation": DECISION}), domain
+        )
+    assert "bringing in someone from Payroll" in messages[-1]["text"]
+    assert {"event": "slot", "name": "handoff_requested", "value": True, "timestamp": None} in events
+    (payload,) = service.received
+    assert payload["reason"] == "acute_distress" and payload["skill"] == "payroll"
+    assert payload["evidence"]["distress"] == 0.97 and payload["conversation_id"] == "test-conversation"
+
+
+@pytest.mark.parametrize(("available", "status"), [(False, 202), (True, 500)])
+def test_no_agent_or_refusal_falls_back_to_a_ticket(
+    available: bool, status: int, rt: Runtime, domain: dict[str, Any], handoff_url: Any
+) -> None:
+    with FakeHandoff(available=available, status=status) as service:
+        handoff_url(f"http://127.0.0.1:{service.port}")
+        _, messages = run_action(ActionEscalate(), tracker("payday", "ugh", slots={"escalation": DECISION}), domain)
+    assert "No one from Payroll is free" in messages[-1]["text"] and "request #" in messages[-1]["text"]
+
+
+def test_unreachable_handoff_service_falls_back(rt: Runtime, domain: dict[str, Any], handoff_url: Any) -> None:
+    handoff_url(f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    _, messages = run_action(ActionEscalate(), tracker("payday", "ugh", slots={"escalation": DECISION}), domain)
+    assert "request #" in messages[-1]["text"]
