@@ -284,9 +284,10 @@ def _it_ticket(category: str, steps: str) -> Callable[[Ask], Reply]:
         same = [t for t in a.store.tickets(a.profile.id, open_only=True) if t.category == category]
         if same:
             t = same[0]
+            a.store.add_to_ticket(a.profile.id, t.id, a.text)
             return Reply(
                 f"You already have ticket #{t.id} open for this ({t.summary}), opened "
-                f"{t.created_at:%A %-d %b}; I've let IT know it's still a problem.",
+                f"{t.created_at:%A %-d %b}; I've added what you just told me to it.",
                 steps,
             )
         ticket_id = a.store.open_ticket(a.profile.id, category, a.text or category)

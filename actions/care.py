@@ -92,13 +92,8 @@ class ActionEscalate(Action):
                 "the chat from the intranet, or email people@kindred.example.".strip()
             )
             return events
-        existing = tracker.get_slot("handoff_ticket")
-        if existing:
-            dispatcher.utter_message(
-                text=f"{opener} Your request #{existing} is with the team already; someone will "
-                "contact you within one working day.".strip()
-            )
-            return events
+        # Every escalation is recorded and offered to live agents, also after an earlier request (a crisis
+        # after a ticket must still reach a person now); only the fallback differs.
         await off_loop(rt.store.record_escalation, tracker.sender_id, profile.id, reason, evidence)
         skill = "hr" if topic else skill_for(evidence.get("intent") or intent_of(tracker))
         handoff_url = load_settings().handoff_url
@@ -116,6 +111,17 @@ class ActionEscalate(Action):
                 "chat shortly and can see our conversation so far.".strip()
             )
             return [*events, SlotSet("handoff_requested", True)]
+        existing = tracker.get_slot("handoff_ticket")
+        if existing:
+            added = await off_loop(
+                rt.store.add_to_ticket, profile.id, int(existing), f"[{reason}] {transcript(tracker, 6)}"
+            )
+            also = " and I've added this to it" if added else ""
+            dispatcher.utter_message(
+                text=f"{opener} Your request #{existing} is with the team already{also}; someone will contact you "
+                "within one working day.".strip()
+            )
+            return events
         summary = f"Escalated ({reason}{', ' + str(topic) if topic else ''})"
         ticket_id = await off_loop(
             rt.store.open_ticket, profile.id, "people" if topic else "handoff", summary, transcript(tracker)

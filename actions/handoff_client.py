@@ -6,6 +6,7 @@ escalations become honest tickets instead of promises.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -26,8 +27,8 @@ async def agents_available(base_url: str | None, skill: str) -> bool:
             if response.status != 200:
                 return False
             body = await response.json()
-            return bool(body.get("available"))
-    except (aiohttp.ClientError, TimeoutError, ValueError):
+            return isinstance(body, dict) and body.get("available") is True
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
         log.warning("handoff service unreachable at %s; assuming no agent is available", base_url)
         return False
 
@@ -42,6 +43,6 @@ async def send_escalation(base_url: str | None, payload: dict[str, Any]) -> bool
             session.post(f"{base_url}/api/escalations", json=payload) as response,
         ):
             return response.status in (200, 201, 202)
-    except (aiohttp.ClientError, TimeoutError):
+    except (aiohttp.ClientError, asyncio.TimeoutError):
         log.warning("could not tell the handoff service about an escalation", exc_info=True)
         return False

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import confidence_of, employee_id, intent_of
 from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
-from bot.escalation import Context, EscalationPolicy, State, Turn
+from bot.escalation import Context, EscalationPolicy, State, Turn, offer_shown
 from bot.settings import load_settings
 
 OFFER_BUTTONS = [{"title": "Yes, please", "payload": "yes please"}, {"title": "No thanks", "payload": "no thanks"}]
@@ -71,6 +71,11 @@ def repeat_contact(store: Any, employee: str, intent: str | None, conversation: 
     return any(c.last_intent == intent and (today - c.started_at.date()).days <= 14 for c in recent)
 
 
+def answering_form(tracker: Tracker) -> bool:
+    """The message replies to a form's question (a button like "Sick leave" is not a new topic)."""
+    return bool((tracker.active_loop or {}).get("name")) and tracker.get_slot("requested_slot") is not None
+
+
 def latest_user_key(tracker: Tracker) -> str | None:
     """Identifies the latest user message (its timestamp and text), to score each message once."""
     for event in reversed(tracker.events):
@@ -97,6 +102,7 @@ class ActionScoreTone(Action):
             distress=float(tone.get("distress") or 0.0),
             crisis=bool(tone.get("acute")),
             cues=tuple(tone.get("cues") or ()),
+            answering_form=answering_form(tracker),
         )
         rt = runtime()
         employee = employee_id(tracker)
@@ -128,4 +134,6 @@ class ActionOfferHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=OFFER_TEXT, buttons=OFFER_BUTTONS)
-        return []
+        previous = tracker.get_slot("escalation_state")
+        extra = {"scored": previous.get("scored")} if isinstance(previous, dict) else {}
+        return [SlotSet("escalation_state", {**offer_shown(State.from_dict(previous)).as_dict(), **extra})]

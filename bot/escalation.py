@@ -17,7 +17,8 @@ escalate    acute_distress     distress >= ``acute`` on this turn, with an angry
 escalate    building_distress  the decaying distress trend >= ``trend`` after ``min_turns`` turns
 escalate    repeated_failure   ``failures`` fallbacks in a row, or the same request ``repeats``+1 times
 offer       moderate_distress  distress >= ``moderate`` (or trend >= ``moderate_trend``), offered once;
-                               a "no thanks" is respected: no second offer unless things get worse
+                               a "no thanks" is respected: no second offer unless things get worse.
+                               The offer counts once it is shown (``offer_shown``)
 continue    routine / ...      otherwise
 ==========  =================  ===========================================================
 
@@ -71,6 +72,7 @@ class Turn:
     distress: float = 0.0
     crisis: bool = False
     cues: tuple[str, ...] = ()
+    answering_form: bool = False  # a reply to a form's question: "travel" or "Sick leave" is no failure or topic
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,11 @@ class Outcome:
 TIMELINE_LENGTH = 30
 
 
+def offer_shown(state: State) -> State:
+    """The employee has actually seen the offer: offer no more, and read the next yes/no as the answer."""
+    return replace(state, offered=True, offer_pending=True)
+
+
 class EscalationPolicy:
     def __init__(self, thresholds: Thresholds | None = None) -> None:
         self.t = thresholds or Thresholds()
@@ -150,8 +157,8 @@ class EscalationPolicy:
         t = self.t
         discount = t.repeat_contact_discount if context.repeat_contact else 0.0
         confident = turn.confidence >= t.intent_confidence
-        failed = turn.intent in FAILURE_INTENTS or turn.intent is None
-        repeated = (
+        failed = not turn.answering_form and (turn.intent in FAILURE_INTENTS or turn.intent is None)
+        repeated = not turn.answering_form and (
             confident and turn.intent == state.last_intent and turn.intent not in NON_REQUEST_INTENTS and not failed
         )
         conversational = turn.intent in NON_REQUEST_INTENTS
@@ -195,7 +202,7 @@ class EscalationPolicy:
             return escalate("accepted_offer")
         if state.offer_pending and turn.intent == "deny":
             return Outcome(Decision.CONTINUE, "offer_declined", evidence, replace(new, declined=True))
-        if turn.intent in SENSITIVE_INTENTS and confident:
+        if turn.intent in SENSITIVE_INTENTS and confident and not turn.answering_form:
             return escalate("sensitive_topic", topic=turn.intent)
         if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4))
@@ -212,7 +219,5 @@ class EscalationPolicy:
                 return Outcome(
                     Decision.CONTINUE, "offer_declined" if state.declined else "already_offered", evidence, new
                 )
-            return Outcome(
-                Decision.OFFER, "moderate_distress", evidence, replace(new, offered=True, offer_pending=True)
-            )
+            return Outcome(Decision.OFFER, "moderate_distress", evidence, new)  # marked by offer_shown()
         return Outcome(Decision.CONTINUE, "routine", evidence, new)

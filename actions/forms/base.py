@@ -4,7 +4,7 @@ A message that parses as an answer to the requested slot is an answer, whatever 
 3" may well look like ``pto_request``). One that doesn't parse interrupts when it is confidently
 something else (a question, a request for a person): the validation action then sets nothing,
 Rasa rejects the form for this turn, and the rules answer the message and bring the form back.
-"No" always interrupts; the rules cancel the form. Anything else gets a hint and the question again.
+A clear "no" interrupts and the rules cancel the form. Anything else gets a hint and the question again.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ def is_requested(tracker: Tracker, slot: str) -> bool:
 def interrupts(tracker: Tracker, own_intents: frozenset[str] = frozenset()) -> bool:
     """True when the latest message is something other than an answer to the form's question."""
     intent = intent_of(tracker)
-    if intent == "deny":
-        return True
     if intent in ANSWER_LIKE or intent in own_intents:
         return False
     return confidence_of(tracker) >= INTERRUPT_CONFIDENCE
@@ -48,8 +46,12 @@ class FormValidation(FormValidationAction):
         """validate_<form name>; abstract so the action server doesn't register this base class."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.get_slot("requested_slot") is not None and intent_of(tracker) == "deny":
-            return []
+        if (
+            tracker.get_slot("requested_slot") is not None
+            and intent_of(tracker) == "deny"
+            and confidence_of(tracker) >= INTERRUPT_CONFIDENCE
+        ):
+            return []  # a clear "no": the rules cancel the form (a button like "Other" may look like a weak deny)
         return await super().run(dispatcher, tracker, domain)
 
     def interrupted(self, tracker: Tracker) -> bool:

@@ -22,14 +22,12 @@ IT_INTENTS = ("password_reset", "account_locked")
 
 
 def failed_attempts(tracker: Tracker) -> int:
-    """Wrong codes given since the identity check started (counted from the bot's own replies)."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "active_loop" and event.get("name") == "identity_form":
-            break
-        if event.get("event") == "bot" and (event.get("text") or "").startswith("That doesn't match"):
-            count += 1
-    return count
+    """Wrong codes given in this conversation, across restarts of the check (no fresh tries by asking again)."""
+    return sum(
+        1
+        for event in tracker.events
+        if event.get("event") == "bot" and (event.get("text") or "").startswith("That doesn't match")
+    )
 
 
 class ValidateIdentityForm(FormValidation):
@@ -60,6 +58,12 @@ class ValidateIdentityForm(FormValidation):
     ) -> dict[str, Any]:
         if value is None or value in (VERIFIED, FAILED):
             return {"identity_code": value}
+        if failed_attempts(tracker) >= MAX_ATTEMPTS:
+            dispatcher.utter_message(
+                text="For your security I can't check your identity again in this chat. Please "
+                "call the IT service desk on ext. 4357 or visit it with your badge."
+            )
+            return {"identity_code": FAILED}
         rt = runtime()
         profile = await load_profile(rt, tracker)
         if profile is None:
@@ -67,7 +71,7 @@ class ValidateIdentityForm(FormValidation):
             return {"identity_code": FAILED}
         if hmac.compare_digest(str(value), profile.phone_last4):
             return {"identity_code": VERIFIED}
-        if failed_attempts(tracker) + 1 >= MAX_ATTEMPTS:
+        if failed_attempts(tracker) + 1 >= MAX_ATTEMPTS:  # this wrong code is the last allowed
             dispatcher.utter_message(
                 text="That doesn't match either, so for your security I'll stop here. Please "
                 "call the IT service desk on ext. 4357 or visit it with your badge."

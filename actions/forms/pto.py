@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -139,7 +140,11 @@ class ValidatePtoForm(FormValidation):
     async def validate_leave_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"leave_type": value}
+        start, end = _iso(tracker.get_slot("leave_start")), _iso(tracker.get_slot("leave_end"))
+        if value is None or start is None or end is None or "leave_end" in tracker.slots_to_validate():
+            return {"leave_type": value}
+        # A new type with dates already chosen (changed at the confirmation): check that balance too.
+        return {"leave_type": value, **await self._check(dispatcher, tracker, start, end)}
 
     async def validate_leave_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -192,9 +197,9 @@ def _changes(text: str, dates: list[dt.date]) -> dict[str, Any]:
     lowered = text.lower()
     if len(dates) >= 2:
         return {"leave_start": dates[0].isoformat(), "leave_end": dates[1].isoformat()}
-    if any(w in lowered for w in END_WORDS):
+    if any(re.search(rf"\b{w}\b", lowered) for w in END_WORDS):
         return {"leave_end": dates[0].isoformat()}
-    if any(w in lowered for w in START_WORDS):
+    if any(re.search(rf"\b{w}\b", lowered) for w in START_WORDS):
         return {"leave_start": dates[0].isoformat()}
     return {"leave_start": dates[0].isoformat()}
 

@@ -389,6 +389,17 @@ class HRStore:
             s.commit()
             return int(t.id)
 
+    def add_to_ticket(self, employee_id: str, ticket_id: int, text: str) -> bool:
+        """Append the employee's new report to their open ticket (and mark it updated)."""
+        with self._sessions() as s:
+            t = s.get(m.Ticket, ticket_id)
+            if t is None or t.employee_id != employee_id:
+                return False
+            t.transcript = ((t.transcript or "") + f"\nEmployee (follow-up): {text[:1000]}").strip()
+            t.updated_at = dt.datetime.utcnow()
+            s.commit()
+            return True
+
     def claim_expense(self, employee_id: str, category: str, amount: Decimal, description: str) -> int:
         with self._sessions() as s:
             claim = m.ExpenseClaim(

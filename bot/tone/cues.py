@@ -85,15 +85,10 @@ CRISIS_PHRASES = [
     "going to hurt him",
     "going to hurt her",
     "going to hurt them",
-    "kill him",
-    "kill her",
-    "kill them",
     "bring a gun",
     "shoot everyone",
     "he hits me",
     "she hits me",
-    "hits me",
-    "beats me",
     "abusing me",
     "sexually assaulted",
     "assaulted me",
@@ -101,6 +96,13 @@ CRISIS_PHRASES = [
     "threatened to kill",
     "i'm not safe at home",
     "not safe at home",
+    "going to kill him",
+    "going to kill her",
+    "going to kill them",
+    "he beats me",
+    "she beats me",
+    "cant go on",
+    "im not safe at home",
 ]
 
 CUE_NAMES = [
@@ -133,6 +135,11 @@ class Cues:
         return np.array([self.values.get(name, 0.0) for name in CUE_NAMES], dtype=np.float32)
 
 
+def normalise(text: str) -> str:
+    """Typographic apostrophes and quotes as plain ones, so "can’t go on" matches like "can't go on"."""
+    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+
+
 class CueExtractor:
     """Builds the spaCy matchers once; ``extract`` is then pure and fast (~0.1 ms)."""
 
@@ -160,8 +167,13 @@ class CueExtractor:
         self._crisis.add("CRISIS", [self._nlp.make_doc(p) for p in CRISIS_PHRASES])
         self._vader = SentimentIntensityAnalyzer()
 
+    def crisis_terms(self, text: str) -> list[str]:
+        """Only the crisis lexicon: cheap enough to run even when full scoring failed or was too slow."""
+        doc = self._nlp.make_doc(normalise(text[:2000]))
+        return sorted({doc[s:e].text.lower() for _, s, e in self._crisis(doc)})
+
     def extract(self, text: str) -> Cues:
-        text = text[:2000]
+        text = normalise(text[:2000])
         doc = self._nlp(text)
         evidence: list[str] = []
         negated = [doc[s:e].text for _, s, e in self._negated(doc)]

@@ -37,4 +37,13 @@ class ToneScorer:
             log.warning("tone scoring took longer than %.0f ms; going on with a neutral tone", deadline_s * 1000)
         except Exception:
             log.warning("tone scoring failed; going on with a neutral tone", exc_info=True)
+        try:
+            crisis = self._cues.crisis_terms(text)  # never lose a crisis cue to a slow or broken model
+        except Exception:
+            log.warning("crisis check failed", exc_info=True)
+            crisis = []
+        if crisis:
+            return ToneScore(
+                "sad", 0.99, True, acute=True, cues=(f"crisis language: {', '.join(crisis)}",), degraded=True
+            )
         return DEGRADED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalation import Context, Decision, EscalationPolicy, State, Thresholds, Turn
+from bot.escalation import Context, Decision, EscalationPolicy, State, Thresholds, Turn, offer_shown
 
 T = Thresholds()
 POLICY = EscalationPolicy(T)
@@ -16,12 +16,13 @@ def turn(intent: str | None = "payday", distress: float = 0.0, tone: str = "neut
 
 
 def run(turns: list[Turn], context: Context = CALM, state: State | None = None) -> list:  # type: ignore[type-arg]
+    """Decide turn after turn; an offer is shown to the employee whenever one is decided."""
     state = state or State()
     outcomes = []
     for t in turns:
         outcome = POLICY.decide(state, t, context)
         outcomes.append(outcome)
-        state = outcome.state
+        state = offer_shown(outcome.state) if outcome.decision == Decision.OFFER else outcome.state
     return outcomes
 
 
@@ -152,3 +153,17 @@ def test_curt_answers_are_not_distress() -> None:
     assert o.decision == Decision.CONTINUE and o.state.trend == 0.0
     (crisis,) = run([turn("deny", 0.99, "sad", crisis=True)])
     assert crisis.reason == "crisis"
+
+
+def test_form_answers_are_not_failures_or_topics() -> None:
+    """'travel', '$45.20' parse as out_of_scope and 'Sick leave' as health_leave while a form asks: no escalation."""
+    answers = [turn("out_of_scope", answering_form=True)] * 4 + [turn("health_leave", answering_form=True)]
+    assert {o.decision for o in run(answers)} == {Decision.CONTINUE}
+    assert run([turn("request_human", answering_form=True)])[0].reason == "explicit_request"
+
+
+def test_an_offer_not_shown_is_not_pending() -> None:
+    """If the offer was decided but never shown (e.g. inside a form), a later 'yes' is not an acceptance."""
+    first = POLICY.decide(State(), turn("payday", T.moderate, "anxious"), CALM)
+    assert first.decision == Decision.OFFER and not first.state.offer_pending
+    assert POLICY.decide(first.state, turn("affirm"), CALM).reason != "accepted_offer"

@@ -281,3 +281,46 @@ def test_identity_check_gives_up_after_three_wrong_codes(rt: Runtime, domain: di
     t = tracker("inform", "", slots={"identity_code": FAILED, "it_request": "account_locked"})
     _, messages = run_action(ActionSubmitItRequest(), t, domain)
     assert messages == []
+
+
+def test_a_weak_no_that_answers_the_question_fills_the_slot(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The 'Other' button can parse as a low-confidence deny; it is an answer, not a cancellation."""
+    t = tracker("deny", "other", active_loop="expense_form", requested_slot="expense_category", confidence=0.35)
+    assert slots(run_action(ValidateExpenseForm(), t, domain)[0]) == {"expense_category": "other"}
+    t = tracker("deny", "no, stop", active_loop="expense_form", requested_slot="expense_category", confidence=0.95)
+    assert run_action(ValidateExpenseForm(), t, domain)[0] == []
+
+
+def test_change_words_match_whole_words(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'still' is not 'till' and 'weekend' is not 'end': this changes the first day."""
+    t = pto(
+        "pto_request",
+        "i still want to start on april 7",
+        "leave_confirmed",
+        leave_type="vacation",
+        leave_start="2026-04-06",
+        leave_end="2026-04-10",
+    )
+    assert slots(run_action(ValidatePtoForm(), t, domain)[0])["leave_start"] == "2026-04-07"
+
+
+def test_changing_the_type_rechecks_the_balance(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Five days as personal leave (3 a year) is refused when the type changes at the confirmation."""
+    t = pto(
+        "out_of_scope",
+        "make it a personal day",
+        "leave_confirmed",
+        leave_type="vacation",
+        leave_start="2026-04-06",
+        leave_end="2026-04-10",
+    )
+    events, messages = run_action(ValidatePtoForm(), t, domain)
+    assert slots(events)["leave_type"] == "personal" and slots(events)["leave_start"] is None
+    assert "of personal leave left" in texts(messages)
+
+
+def test_no_fresh_guesses_by_restarting_the_check(rt: Runtime, domain: dict[str, Any]) -> None:
+    history = [{"event": "bot", "text": "That doesn't match our records. Please try again."}] * 3
+    t = tracker("password_reset", "1234", active_loop="identity_form", requested_slot="identity_code", events=history)
+    events, messages = run_action(ValidateIdentityForm(), t, domain)
+    assert slots(events)["identity_code"] == FAILED and "can't check your identity again" in texts(messages)

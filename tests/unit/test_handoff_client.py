@@ -21,14 +21,15 @@ from tests.trackers import tracker
 class FakeHandoff:
     """A tiny handoff service: answers availability and records escalations it receives."""
 
-    def __init__(self, available: bool, status: int = 202) -> None:
-        self.available, self.status = available, status
+    def __init__(self, available: bool, status: int = 202, delay: float = 0.0) -> None:
+        self.available, self.status, self.delay = available, status, delay
         self.received: list[dict[str, Any]] = []
         self.port = free_port()
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
 
     async def _availability(self, request: web.Request) -> web.Response:
+        await asyncio.sleep(self.delay)
         return web.json_response({"available": self.available, "skill": request.query.get("skill")})
 
     async def _escalation(self, request: web.Request) -> web.Response:
@@ -96,3 +97,23 @@ def test_unreachable_handoff_service_falls_back(rt: Runtime, domain: dict[str, A
     handoff_url(f"http://127.0.0.1:{free_port()}")  # nothing listens there
     _, messages = run_action(ActionEscalate(), tracker("payday", "ugh", slots={"escalation": DECISION}), domain)
     assert "request #" in messages[-1]["text"]
+
+
+def test_slow_handoff_service_falls_back(rt: Runtime, domain: dict[str, Any], handoff_url: Any) -> None:
+    """Past the client's one-second timeout the escalation goes on as a ticket instead of failing."""
+    with FakeHandoff(available=True, delay=2.0) as service:
+        handoff_url(f"http://127.0.0.1:{service.port}")
+        _, messages = run_action(ActionEscalate(), tracker("payday", "ugh", slots={"escalation": DECISION}), domain)
+    assert "request #" in messages[-1]["text"] and service.received == []
+
+
+def test_crisis_after_a_ticket_still_reaches_a_live_agent(
+    rt: Runtime, domain: dict[str, Any], handoff_url: Any
+) -> None:
+    crisis = {"decision": "escalate", "reason": "crisis", "evidence": {}, "crisis": True}
+    with FakeHandoff(available=True) as service:
+        handoff_url(f"http://127.0.0.1:{service.port}")
+        t = tracker("out_of_scope", "i can't go on", slots={"escalation": crisis, "handoff_ticket": "1"})
+        _, messages = run_action(ActionEscalate(), t, domain)
+    assert service.received and service.received[0]["reason"] == "crisis"
+    assert "bringing in someone" in messages[-1]["text"]

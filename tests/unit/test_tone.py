@@ -232,3 +232,18 @@ def test_evaluation_command_writes_report_and_pictures(tmp_path: Path) -> None:
     assert {"precision", "recall", "f1", "auroc"} <= set(report["distressed_on_gold"])
     for name in ("tone_eval.json", "tone_confusion.png", "tone_threshold.png"):
         assert (tmp_path / "out" / name).stat().st_size > 1000 or name.endswith(".json")
+
+
+def test_crisis_lexicon_normalises_and_avoids_idioms(cues: CueExtractor) -> None:
+    assert cues.extract("I can’t go on like this").crisis  # typographic apostrophe
+    assert not cues.extract("the new policy really hits me hard").crisis
+    assert not cues.extract("just kill them background processes").crisis
+
+
+def test_a_failed_scorer_still_catches_a_crisis(cues: CueExtractor) -> None:
+    class Broken(ToneModel):
+        def score(self, embedding: np.ndarray, c: object) -> ToneScore:  # type: ignore[override]
+            raise RuntimeError("boom")
+
+    score = ToneScorer(Broken(), cues).score_within("i want to die", np.zeros(384, dtype=np.float32), 1.0)
+    assert score.acute and score.distressed and score.degraded

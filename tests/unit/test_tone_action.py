@@ -54,15 +54,31 @@ def test_crisis_resources_come_first_in_the_escalation(rt: Runtime, domain: dict
 
 
 def test_moderate_distress_offers_a_person_once(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The offer counts once action_offer_human has shown it; after that the employee isn't asked again."""
     tone = {"label": "frustrated", "distress": Thresholds().moderate + 0.01, "acute": False, "cues": []}
     events, _ = run_action(ActionScoreTone(), scored("payday", "ugh, when is payday", tone), domain)
     assert slots(events)["escalation"]["decision"] == "offer"
     state = slots(events)["escalation_state"]
+    assert state["offered"] is False
+    shown, messages = run_action(
+        ActionOfferHuman(), tracker("payday", "ugh", slots={"escalation_state": state}), domain
+    )
+    assert messages[0]["text"] == OFFER_TEXT and len(messages[0]["buttons"]) == 2
+    state = slots(shown)["escalation_state"]
+    assert (
+        state["offered"] and state["offer_pending"] and state["scored"] == slots(events)["escalation_state"]["scored"]
+    )
     t = scored("payslip", "and my payslip", tone, slots={"escalation_state": state})
     events, _ = run_action(ActionScoreTone(), t, domain)
     assert slots(events)["escalation"]["reason"] == "already_offered"
-    _, messages = run_action(ActionOfferHuman(), tracker("payday", "ugh"), domain)
-    assert messages[0]["text"] == OFFER_TEXT and len(messages[0]["buttons"]) == 2
+
+
+def test_form_answers_do_not_escalate(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The 'Sick leave' button parses as health_leave; inside the leave form it is an answer, not a topic."""
+    tone = {"label": "neutral", "distress": 0.1, "acute": False, "cues": []}
+    t = scored("health_leave", "sick leave", tone, active_loop="pto_form", requested_slot="leave_type")
+    events, _ = run_action(ActionScoreTone(), t, domain)
+    assert slots(events)["escalation"]["decision"] == "continue"
 
 
 def test_repeat_contact_lowers_the_bar(rt: Runtime, domain: dict[str, Any]) -> None:
