@@ -62,13 +62,26 @@ TICKET_CATEGORIES = {
 }
 
 
-def repeat_contact(store: Any, employee: str, intent: str | None, conversation: str, today: dt.date) -> bool:
-    """Back about the same unresolved thing: an open ticket for it, or a recent conversation about it."""
-    open_categories = {t.category for t in store.tickets(employee, open_only=True)}
+def repeat_contact(
+    store: Any, employee: str, intent: str | None, conversation: str, today: dt.date, started: dt.datetime | None = None
+) -> bool:
+    """Back about the same unresolved thing: a ticket for it still open from before this conversation
+    (``started``), or a recent past conversation about it."""
+    open_categories = {
+        t.category for t in store.tickets(employee, open_only=True) if started is None or t.created_at < started
+    }
     if (intent == "ticket_status" and open_categories) or TICKET_CATEGORIES.get(intent or "") in open_categories:
         return True
     recent = store.past_conversations(employee, exclude=conversation, limit=10)
     return any(c.last_intent == intent and (today - c.started_at.date()).days <= 14 for c in recent)
+
+
+def conversation_start(tracker: Tracker) -> dt.datetime | None:
+    """When this conversation began (its first timestamped event), in UTC like the store."""
+    for event in tracker.events:
+        if event.get("timestamp"):
+            return dt.datetime.fromtimestamp(float(event["timestamp"]), dt.timezone.utc).replace(tzinfo=None)
+    return None
 
 
 def answering_form(tracker: Tracker) -> bool:
@@ -108,7 +121,9 @@ class ActionScoreTone(Action):
         employee = employee_id(tracker)
         repeat = False
         if employee:
-            repeat = await off_loop(repeat_contact, rt.store, employee, intent, tracker.sender_id, rt.today())
+            repeat = await off_loop(
+                repeat_contact, rt.store, employee, intent, tracker.sender_id, rt.today(), conversation_start(tracker)
+            )
         available = await agents_available(load_settings().handoff_url, skill_for(intent))
         outcome = POLICY.decide(
             State.from_dict(tracker.get_slot("escalation_state")),

@@ -101,3 +101,18 @@ def test_each_message_is_scored_once(rt: Runtime, domain: dict[str, Any]) -> Non
     again = scored("payday", "payday?", tone, slots={"escalation_state": slots(first)["escalation_state"]})
     events, _ = run_action(ActionScoreTone(), again, domain)
     assert events == []
+
+
+def test_tickets_opened_in_this_conversation_are_not_a_repeat_contact(rt: Runtime) -> None:
+    """The bot's own ticket from earlier in the same chat doesn't make the employee a repeat contact."""
+    import datetime as dt
+
+    from actions.tone import repeat_contact
+
+    today = dt.date(2026, 3, 10)
+    started = dt.datetime(2026, 3, 10, 9, 0)
+    rt.store.open_ticket("E1001", "vpn", "VPN drops")  # created now, i.e. after `started` below
+    assert repeat_contact(rt.store, "E1001", "vpn_issue", "c", today, started=None)
+    assert not repeat_contact(rt.store, "E1001", "vpn_issue", "c", today, started=started - dt.timedelta(days=1))
+    # Sam's scanner ticket is from three days before the conversation: a real repeat contact.
+    assert repeat_contact(rt.store, "E1003", "hardware_issue", "c", today, started=started)
