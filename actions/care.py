@@ -15,13 +15,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import SENSITIVE_INTENTS, intent_of, transcript
+from actions.context import intent_of, transcript
 from actions.conversation import cancel_events
 from actions.handoff_client import agents_available, send_escalation
 from actions.profiles import load_profile
 from actions.runtime import off_loop, runtime
 from actions.tone import CRISIS_RESOURCES, skill_for
-from bot.escalation import State
+from bot.escalation import SENSITIVE_INTENTS, State
 from bot.settings import load_settings
 
 EAP = "Our Employee Assistance Program is free, confidential and open 24/7 on 1-800-555-0199."

@@ -6,8 +6,6 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-SENSITIVE_INTENTS = frozenset({"report_harassment", "bereavement", "health_leave", "job_security"})
-
 
 def employee_id(tracker: Tracker) -> str | None:
     """The employee bound to this conversation by the channel (message metadata)."""

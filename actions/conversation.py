@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarte
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ANSWERS, Ask, Reply, relative_day
-from actions.context import employee_id, intent_of, text_of
+from actions.context import intent_of, text_of
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 
@@ -122,13 +122,3 @@ def cancel_events(tracker: Tracker) -> list[EventType]:
     if not loop:
         return []
     return [ActiveLoop(None), SlotSet("requested_slot", None)] + [SlotSet(s, None) for s in FORM_SLOTS.get(loop, [])]
-
-
-__all__ = [
-    "ActionAnswer",
-    "ActionCancelForm",
-    "ActionGreet",
-    "ActionSessionStart",
-    "cancel_events",
-    "employee_id",
-]

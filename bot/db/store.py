@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import models as m
@@ -131,12 +130,6 @@ class HRStore:
     @classmethod
     def from_url(cls, database_url: str) -> HRStore:
         return cls(make_sessions(make_engine(database_url)))
-
-    @property
-    def engine(self) -> Engine:
-        bind = self._sessions.kw["bind"]
-        assert isinstance(bind, Engine)
-        return bind
 
     # -- people -------------------------------------------------------------------------------
     def profile(self, employee_id: str) -> Profile:

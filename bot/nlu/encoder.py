@@ -5,7 +5,7 @@ turned once into an ONNX graph (:mod:`bot.nlu.onnx_graph`) kept in the cache fol
 with ONNX Runtime on the CPU. Measured here for a 12-token message, batch 1: TensorFlow under
 ``tf.function`` 16 ms p50, with XLA 11 ms, plain NumPy 20 ms, ONNX Runtime fp32 4.5-7 ms
 (int8 dynamic quantisation was 2.7 ms but moved embeddings to cosine 0.90-0.96 of fp32, so no).
-``bench/encoder.py`` repeats the measurement; ``tests/unit/test_encoder.py`` checks the graph
+``bench/nlu.py`` repeats the measurement; ``tests/unit/test_encoder.py`` checks the graph
 against the transformers implementation.
 """
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
 
 import numpy as np
 
@@ -219,10 +217,3 @@ class CueExtractor:
             "vader_compound": polarity["compound"],
         }
         return Cues(values, tuple(evidence))
-
-    @cached_property
-    def names(self) -> list[str]:
-        return list(CUE_NAMES)
-
-    def __getstate__(self) -> dict[str, Any]:  # not picklable: rebuilt where it is needed
-        raise TypeError("CueExtractor is built per process, not pickled")
