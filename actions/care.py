@@ -18,9 +18,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import intent_of, transcript
 from actions.conversation import cancel_events
 from actions.handoff_client import agents_available, send_escalation
+from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
 from actions.profiles import load_profile
 from actions.runtime import off_loop, runtime
 from actions.tone import CRISIS_RESOURCES, skill_for
+from bot.db.store import ConversationRecord, HRStore, TicketRecord
 from bot.escalation import SENSITIVE_INTENTS, State
 from bot.settings import load_settings
 
@@ -53,6 +55,16 @@ OPENERS = {
     "accepted_offer": "Of course.",
 }
 TEAMS = {"hr": "the People team", "payroll": "Payroll", "it": "IT support"}
+
+
+def past_records(
+    store: HRStore, employee: str, conversation: str
+) -> tuple[list[ConversationRecord], list[TicketRecord]]:
+    """The employee's recent past conversations (not this one) and tickets, read-only."""
+    return (
+        store.past_conversations(employee, exclude=conversation, limit=HISTORY_LIMIT),
+        store.tickets(employee, limit=HISTORY_LIMIT),
+    )
 
 
 def reason_for(tracker: Tracker) -> tuple[str, dict[str, Any]]:
@@ -96,21 +108,30 @@ class ActionEscalate(Action):
         # after a ticket must still reach a person now); only the fallback differs.
         await off_loop(rt.store.record_escalation, tracker.sender_id, profile.id, reason, evidence)
         skill = "hr" if topic else skill_for(evidence.get("intent") or intent_of(tracker))
-        handoff_url = load_settings().handoff_url
-        payload = {
-            "conversation_id": tracker.sender_id,
-            "employee_id": profile.id,
-            "reason": reason,
-            "evidence": evidence,
-            "skill": skill,
-            "tone_timeline": tracker.get_slot("tone_timeline") or [],
-        }
-        if await agents_available(handoff_url, skill) and await send_escalation(handoff_url, payload):
-            dispatcher.utter_message(
-                text=f"{opener} I'm bringing in someone from {TEAMS[skill]}; they'll join this "
-                "chat shortly and can see our conversation so far.".strip()
-            )
-            return [*events, SlotSet("handoff_requested", True)]
+        settings = load_settings()
+        handoff_url = settings.handoff_url
+        if await agents_available(handoff_url, skill):
+            conversations, tickets = await off_loop(past_records, rt.store, profile.id, tracker.sender_id)
+            payload = {
+                "conversation_id": tracker.sender_id,
+                "employee_id": profile.id,
+                "reason": reason,
+                "evidence": evidence,
+                "skill": skill,
+                "tone_timeline": tracker.get_slot("tone_timeline") or [],
+                "tone": tracker.get_slot("tone") or "neutral",
+                "distress": float(tracker.get_slot("distress") or 0.0),
+                "cues": latest_cues(tracker),
+                "slots": conversation_slots({**tracker.slots, "sensitive_topic": topic}),
+                "profile": profile_facts(profile, rt.today()),
+                "past_conversations": history(conversations, tickets, skill),
+            }
+            if await send_escalation(handoff_url, payload, settings.handoff_service_token):
+                dispatcher.utter_message(
+                    text=f"{opener} I'm bringing in someone from {TEAMS[skill]}; they'll join this "
+                    "chat shortly and can see our conversation so far.".strip()
+                )
+                return [*events, SlotSet("handoff_requested", True), SlotSet("handoff_skill", skill)]
         existing = tracker.get_slot("handoff_ticket")
         if existing:
             added = await off_loop(

@@ -33,14 +33,15 @@ async def agents_available(base_url: str | None, skill: str) -> bool:
         return False
 
 
-async def send_escalation(base_url: str | None, payload: dict[str, Any]) -> bool:
+async def send_escalation(base_url: str | None, payload: dict[str, Any], service_token: str | None = None) -> bool:
     """Hand the decision and its evidence to the handoff service; False when it could not be told."""
     if not base_url:
         return False
+    headers = {"Authorization": f"Bearer {service_token}"} if service_token else {}
     try:
         async with (
             aiohttp.ClientSession(timeout=TIMEOUT) as session,
-            session.post(f"{base_url}/api/escalations", json=payload) as response,
+            session.post(f"{base_url}/api/escalations", json=payload, headers=headers) as response,
         ):
             return response.status in (200, 201, 202)
     except (aiohttp.ClientError, asyncio.TimeoutError):

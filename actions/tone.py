@@ -3,7 +3,10 @@
 The ``tone`` slot's custom mapping names ``action_score_tone``, so ``action_extract_slots`` calls
 this action once per user turn. It reads the tone the NLU put on the message (one encoder pass
 for intent and tone), updates the trend and timeline, runs the escalation policy, and stores the
-decision, reason and evidence in slots. Rasa does not deliver messages from slot-extraction
+decision, reason and evidence in slots. ``EXTERNAL_*`` intents (the handoff service handing the
+conversation back) are not the employee's words: no score, no timeline entry, no decision. While a
+person has the conversation (paused) messages are still scored, which only updates slots: Rasa
+predicts nothing while paused. Rasa does not deliver messages from slot-extraction
 actions, so the dialogue policy ``EscalationPolicy`` acts on the decision: ``action_escalate``
 right away (with crisis resources first when there is a crisis cue), or ``action_offer_human``
 after the bot's answer for an offer.
@@ -21,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import confidence_of, employee_id, intent_of
 from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
-from bot.escalation import Context, EscalationPolicy, State, Turn, offer_shown
+from bot.escalation import Context, EscalationPolicy, State, Turn, is_external, offer_shown
 from bot.settings import load_settings
 
 OFFER_BUTTONS = [{"title": "Yes, please", "payload": "yes please"}, {"title": "No thanks", "payload": "no thanks"}]
@@ -102,12 +105,14 @@ class ActionScoreTone(Action):
         return "action_score_tone"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        intent = intent_of(tracker)
+        if is_external(intent):
+            return []  # triggered by the handoff service: there is no message of the employee to score
         message_key = latest_user_key(tracker)
         previous = tracker.get_slot("escalation_state")
         if message_key is not None and isinstance(previous, dict) and previous.get("scored") == message_key:
             return []  # Rasa extracts slots again while a form runs: this message is already scored
         tone = tracker.latest_message.get("tone") or {}
-        intent = intent_of(tracker)
         turn = Turn(
             intent=intent,
             confidence=confidence_of(tracker),

@@ -27,6 +27,11 @@ trigger an offer: a curt "no, cancel that" is an answer, not distress (a crisis 
 
 Personalisation: a repeat contact (an open ticket or a recent conversation about the same thing)
 lowers every distress threshold by ``repeat_contact_discount`` and needs one failure fewer.
+
+After a person hands the conversation back (``handed_back``) the counts start again: no trend, no
+failures, not escalated, so only new evidence escalates again; no second offer is made, and the
+state keeps the note ``human_helped``. Intents named ``EXTERNAL_*`` are not turns of the employee
+(the handoff service triggers them) and are never scored (``is_external``).
 """
 
 from __future__ import annotations
@@ -40,6 +45,12 @@ FAILURE_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 NON_REQUEST_INTENTS = frozenset({"greet", "goodbye", "thank_you", "affirm", "deny", "bot_challenge", "help"})
 # Frustration builds up (the trend) rather than being acute on its own.
 ACUTE_TONES = frozenset({"angry", "anxious", "sad"})
+EXTERNAL_PREFIX = "EXTERNAL_"  # intents triggered over the HTTP API (e.g. EXTERNAL_handed_back), never typed
+
+
+def is_external(intent: str | None) -> bool:
+    """An intent the handoff service triggered, not something the employee said."""
+    return bool(intent) and str(intent).startswith(EXTERNAL_PREFIX)
 
 
 class Decision(str, Enum):
@@ -94,6 +105,7 @@ class State:
     declined: bool = False
     offer_pending: bool = False
     escalated: bool = False
+    human_helped: bool = False  # a person has had this conversation and handed it back
     timeline: tuple[tuple[str, float], ...] = field(default_factory=tuple)
 
     def as_dict(self) -> dict[str, Any]:
@@ -118,6 +130,7 @@ class State:
                 declined=bool(data.get("declined")),
                 offer_pending=bool(data.get("offer_pending")),
                 escalated=bool(data.get("escalated")),
+                human_helped=bool(data.get("human_helped")),
                 timeline=timeline,
             )
         except (TypeError, ValueError):
@@ -147,6 +160,16 @@ TIMELINE_LENGTH = 30
 def offer_shown(state: State) -> State:
     """The employee has actually seen the offer: offer no more, and read the next yes/no as the answer."""
     return replace(state, offered=True, offer_pending=True)
+
+
+def handed_back(state: State) -> State:
+    """A person has handed the conversation back: start counting afresh, remember that someone helped.
+
+    The timeline is history and stays; the trend, failures and repeats start from zero, the
+    conversation is no longer escalated (new evidence can escalate it again), and no second offer is
+    made (the employee can still ask for a person).
+    """
+    return State(offered=True, human_helped=True, timeline=state.timeline)
 
 
 class EscalationPolicy:
@@ -185,6 +208,7 @@ class EscalationPolicy:
             "cues": list(turn.cues),
             "repeat_contact": context.repeat_contact,
             "agents_available": context.agents_available,
+            "human_helped": state.human_helped,
         }
 
         def escalate(reason: str, **extra: Any) -> Outcome:

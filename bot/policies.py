@@ -8,7 +8,8 @@ RulePolicy, acts on it:
 - ``offer``: the routine answer first, then ``action_offer_human`` once, then listen.
 
 It learns nothing; its train step only satisfies Rasa's graph. Nothing is predicted while the
-conversation is paused (a person has it).
+conversation is paused (a person has it), nor for an ``EXTERNAL_*`` intent: the handoff service
+triggers those, and a decision left over from a message sent while paused must not fire then.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.escalation import is_external
+
 ESCALATE_ACTION = "action_escalate"
 OFFER_ACTION = "action_offer_human"
 ANSWERING_ACTIONS = frozenset({"action_answer", "action_greet"})
@@ -32,6 +35,11 @@ ANSWERING_ACTIONS = frozenset({"action_answer", "action_greet"})
 def _decision(tracker: DialogueStateTracker) -> str | None:
     value = tracker.get_slot("escalation")
     return value.get("decision") if isinstance(value, dict) else None
+
+
+def _intent(tracker: DialogueStateTracker) -> str | None:
+    message = tracker.latest_message
+    return message.intent.get("name") if message is not None else None
 
 
 def _actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
@@ -53,7 +61,7 @@ def answered(action: str | None) -> bool:
 
 def next_action(tracker: DialogueStateTracker) -> str | None:
     """What the escalation decision asks for at this point of the turn, if anything."""
-    if tracker.is_paused():
+    if tracker.is_paused() or is_external(_intent(tracker)):
         return None
     decision, latest = _decision(tracker), tracker.latest_action_name
     if latest in (ESCALATE_ACTION, OFFER_ACTION):

@@ -41,6 +41,9 @@ class Settings:
     action_port: int
     handoff_url: str | None
     rasa_token: str | None
+    handoff_service_token: str | None = None
+    handoff_python: str | None = None
+    handoff_port: int = 8080
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -56,6 +59,9 @@ class Settings:
             action_port=_int(env, "ACTION_PORT", 5055),
             handoff_url=env.get("HANDOFF_URL") or None,
             rasa_token=env.get("RASA_TOKEN") or None,
+            handoff_service_token=env.get("HANDOFF_SERVICE_TOKEN") or None,
+            handoff_python=env.get("KINDRED_HANDOFF_PYTHON") or None,
+            handoff_port=_int(env, "HANDOFF_PORT", 8080),
         )
 
     @property

@@ -56,3 +56,41 @@ rasa_env() {
   fi
   echo "$env"
 }
+
+# Prints a Python >= 3.11 for the handoff service (current aiohttp/websockets/redis), or explains and fails.
+find_python311() {
+  local candidates=() c
+  [ -n "${HANDOFF_PYTHON:-}" ] && candidates+=("$HANDOFF_PYTHON")
+  for c in python3 python3.13 python3.12 python3.11; do
+    command -v "$c" >/dev/null 2>&1 && candidates+=("$(command -v "$c")")
+  done
+  for c in "$HOME"/.pyenv/versions/3.1[1-9].*/bin/python /root/.pyenv/versions/3.1[1-9].*/bin/python; do
+    [ -x "$c" ] && candidates+=("$c")
+  done
+  for c in "${candidates[@]}"; do
+    if [ -x "$c" ] && "$c" -c 'import sys, venv; sys.exit(sys.version_info[:2] < (3, 11))' 2>/dev/null; then
+      echo "$c"
+      return 0
+    fi
+  done
+  log "the handoff service needs Python 3.11 or newer and none was found; install one (e.g. pyenv install 3.11) or set HANDOFF_PYTHON"
+  return 1
+}
+
+# Creates (once) the handoff service's environment from requirements/handoff.lock and prints its folder.
+handoff_env() {
+  local py key env
+  py="$(find_python311)" || return 1
+  key="$(hash_files "$KINDRED_ROOT/requirements/handoff.lock")"
+  env="$KINDRED_CACHE_DIR/envs/handoff-$key"
+  if [ ! -f "$env/.complete" ]; then
+    log "creating the handoff service environment in $env (Python 3.11+, pinned)"
+    rm -rf "$env"
+    "$py" -m venv "$env" || return 1
+    "$env/bin/python" -m pip install --quiet --no-deps --no-warn-script-location \
+        -r "$KINDRED_ROOT/requirements/handoff.lock" >"$env.install.log" 2>&1 \
+      || { log "installing failed; see $env.install.log"; tail -20 "$env.install.log" >&2; return 1; }
+    touch "$env/.complete"
+  fi
+  echo "$env"
+}

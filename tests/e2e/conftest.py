@@ -1,7 +1,8 @@
 """The real assistant for end-to-end tests: the cached model, the action server and Rasa on free ports.
 
 Started once per test session (Rasa takes about a minute to become ready) against a fresh,
-seeded SQLite database.
+seeded SQLite database, with Rasa's tracker and lock stores in Redis (database 5, as ``REDIS_URL``
+would configure them) when a Redis server answers on loopback, else in memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
 
 from bot.db.engine import make_engine, make_sessions
@@ -23,6 +25,8 @@ from bot.serve import LOOPBACK, free_port, start_assistant
 from bot.settings import Settings, load_settings
 from bot.training import train_if_needed
 
+E2E_REDIS_URL = "redis://127.0.0.1:6379/5"
+
 
 @dataclass(frozen=True)
 class Assistant:
@@ -30,6 +34,7 @@ class Assistant:
     token: str
     store: HRStore
     model: Path
+    redis_url: str | None = None
 
     def say(self, sender: str, text: str, employee: str | None = "E1001") -> list[dict[str, Any]]:
         """Send one message over the REST channel, as the handoff service will; return the bot's replies."""
@@ -57,6 +62,13 @@ def new_sender() -> str:
     return f"e2e-{uuid.uuid4().hex[:10]}"
 
 
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The model for the current inputs, from the cache (trained first if the inputs changed)."""
@@ -66,12 +78,14 @@ def trained_model() -> Path:
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[Assistant]:
     var = tmp_path_factory.mktemp("var")
+    redis_url = E2E_REDIS_URL if redis_answers(E2E_REDIS_URL) else None
     settings = Settings.from_env(
         {
             "KINDRED_VAR_DIR": str(var),
             "KINDRED_CACHE_DIR": str(load_settings().cache_dir),
             "DATABASE_URL": f"sqlite:///{var / 'kindred.db'}",
             "HOME": str(Path.home()),
+            **({"REDIS_URL": redis_url} if redis_url else {}),
         }
     )
     engine = make_engine(settings.database_url)
@@ -81,7 +95,13 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> 
     token = uuid.uuid4().hex
     services = start_assistant(settings, trained_model, rasa_port, free_port(), token)
     try:
-        yield Assistant(f"http://{LOOPBACK}:{rasa_port}", token, HRStore(make_sessions(engine)), trained_model)
+        yield Assistant(
+            f"http://{LOOPBACK}:{rasa_port}", token, HRStore(make_sessions(engine)), trained_model, redis_url
+        )
     finally:
         for service in reversed(services):
             service.stop()
+        if redis_url:  # this session's conversations only
+            client = redis.Redis.from_url(redis_url)
+            for key in client.scan_iter("kindred:*:e2e-*"):
+                client.delete(key)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalation import Context, Decision, EscalationPolicy, State, Thresholds, Turn, offer_shown
+from bot.escalation import (
+    Context,
+    Decision,
+    EscalationPolicy,
+    State,
+    Thresholds,
+    Turn,
+    handed_back,
+    is_external,
+    offer_shown,
+)
 
 T = Thresholds()
 POLICY = EscalationPolicy(T)
@@ -167,3 +177,24 @@ def test_an_offer_not_shown_is_not_pending() -> None:
     first = POLICY.decide(State(), turn("payday", T.moderate, "anxious"), CALM)
     assert first.decision == Decision.OFFER and not first.state.offer_pending
     assert POLICY.decide(first.state, turn("affirm"), CALM).reason != "accepted_offer"
+
+
+def test_after_a_hand_back_only_new_evidence_escalates() -> None:
+    """Counts start again, no second offer, the note that a person helped survives the slot round trip."""
+    escalated = run([turn("payday", 0.9, "angry")] * 3)[-1].state
+    assert escalated.escalated
+    fresh = State.from_dict(handed_back(escalated).as_dict())
+    assert fresh == handed_back(escalated)
+    assert (fresh.turns, fresh.trend, fresh.failures, fresh.escalated, fresh.human_helped) == (0, 0.0, 0, False, True)
+    assert fresh.timeline == escalated.timeline
+    (moderate,) = run([turn("payday", T.moderate + 0.05, "frustrated")], state=fresh)
+    assert (moderate.decision, moderate.reason) == (Decision.CONTINUE, "already_offered")
+    assert moderate.evidence["human_helped"] is True
+    (failure,) = run([turn("nlu_fallback", confidence=0.1)], state=fresh)
+    assert failure.decision == Decision.CONTINUE  # one failure is not three
+    (acute,) = run([turn("payday", T.acute + 0.01, "angry")], state=fresh)
+    assert (acute.decision, acute.reason) == (Decision.ESCALATE, "acute_distress")
+
+
+def test_external_intents() -> None:
+    assert is_external("EXTERNAL_handed_back") and not is_external("request_human") and not is_external(None)

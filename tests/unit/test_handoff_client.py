@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -11,11 +12,12 @@ import pytest
 from aiohttp import web
 
 from actions.care import ActionEscalate
+from actions.handoff_payload import tenure_months
 from actions.runtime import Runtime
 from bot.serve import free_port
 from bot.settings import load_settings
-from tests.conftest import run_action
-from tests.trackers import tracker
+from tests.conftest import TODAY, run_action
+from tests.trackers import BRIEF, NEW_HIRE, tracker
 
 
 class FakeHandoff:
@@ -117,3 +119,66 @@ def test_crisis_after_a_ticket_still_reaches_a_live_agent(
         _, messages = run_action(ActionEscalate(), t, domain)
     assert service.received and service.received[0]["reason"] == "crisis"
     assert "bringing in someone" in messages[-1]["text"]
+
+
+def test_escalation_payload_carries_context(rt: Runtime, domain: dict[str, Any], handoff_url: Any) -> None:
+    """The handoff service receives the tone, the request's slots, the profile and recent history as JSON."""
+    rt.store.record_conversation("earlier-chat", BRIEF, "payslip", False)
+    for n in range(6):
+        rt.store.open_ticket(BRIEF, "access", f"Access request {n}")
+    decision = {
+        "decision": "escalate",
+        "reason": "acute_distress",
+        "evidence": {"intent": "hardware_issue", "distress": 0.97, "cues": ["shouting: STILL", "intensifier: so"]},
+    }
+    slots = {
+        "escalation": decision,
+        "tone": "angry",
+        "distress": 0.97,
+        "tone_timeline": [["neutral", 0.1], ["angry", 0.97]],
+        "escalation_state": {"turns": 2},
+        "session_started_metadata": {"employee_id": BRIEF},
+        "employee_first_name": "Sam",
+        "identity_code": "1234",
+        "it_request": "account_locked",
+        "leave_type": "sick",
+        "leave_start": None,
+    }
+    with FakeHandoff(available=True) as service:
+        handoff_url(f"http://127.0.0.1:{service.port}")
+        run_action(ActionEscalate(), tracker("hardware_issue", "SO BROKEN", employee=BRIEF, slots=slots), domain)
+    (payload,) = service.received
+    assert {"conversation_id", "employee_id", "reason", "evidence", "skill", "tone_timeline"} <= set(payload)
+    assert (payload["tone"], payload["distress"]) == ("angry", 0.97)
+    assert payload["cues"] == ["shouting: STILL", "intensifier: so"]
+    assert payload["slots"] == {"it_request": "account_locked", "leave_type": "sick"}  # no bookkeeping, no secrets
+    profile = rt.store.profile(BRIEF)
+    assert payload["profile"] == {
+        "id": BRIEF,
+        "name": profile.name,
+        "first_name": "Sam",
+        "job_title": profile.role,
+        "department": profile.department,
+        "manager_name": profile.manager_name,
+        "start_date": profile.start_date.isoformat(),
+        "tenure_months": tenure_months(profile.start_date, TODAY),
+        "location": profile.location,
+        "is_new_hire": False,
+    }
+    history = payload["past_conversations"]
+    assert len(history) == 5 and [h["kind"] for h in history].count("ticket") >= 1
+    assert all(set(h) == {"kind", "id", "date", "topic", "status", "summary", "sensitive"} for h in history)
+    dates = [h["date"] for h in history]
+    assert dates == sorted(dates, reverse=True) and all(dt.datetime.fromisoformat(d) for d in dates)
+    assert "test-conversation" not in {h["id"] for h in history}  # not this conversation
+
+
+def test_escalation_payload_without_tone_or_history(rt: Runtime, domain: dict[str, Any], handoff_url: Any) -> None:
+    """A request for a person before any scoring: neutral, no cues, and a new hire flagged as such."""
+    with FakeHandoff(available=True) as service:
+        handoff_url(f"http://127.0.0.1:{service.port}")
+        run_action(ActionEscalate(), tracker("request_human", "a person please", employee=NEW_HIRE), domain)
+    (payload,) = service.received
+    assert (payload["tone"], payload["distress"], payload["cues"], payload["slots"]) == ("neutral", 0.0, [], {})
+    assert payload["profile"]["is_new_hire"] is True and payload["profile"]["tenure_months"] == 0
+    assert payload["past_conversations"] == []

@@ -38,3 +38,18 @@ def test_nothing_while_paused_or_routine() -> None:
     assert next_action(tracker_with("escalate", paused=True)) is None
     assert next_action(tracker_with("continue", "action_answer")) is None
     assert next_action(tracker_with(None)) is None
+
+
+def test_nothing_for_the_hand_back_trigger() -> None:
+    """A decision left from a message sent while paused doesn't fire when the handoff service hands back."""
+    events: list[Any] = [
+        ActionExecuted("action_listen"),
+        UserUttered("help!", {"name": "out_of_scope", "confidence": 1.0}),
+        SlotSet("escalation", {"decision": "escalate", "reason": "crisis", "evidence": {}}),
+        ActionExecuted("action_listen"),
+        UserUttered.create_external("EXTERNAL_handed_back"),
+    ]
+    t = DialogueStateTracker.from_events("s", events)
+    assert next_action(t) is None
+    t.update(ActionExecuted("action_handed_back"))
+    assert next_action(t) is None

@@ -116,3 +116,22 @@ def test_tickets_opened_in_this_conversation_are_not_a_repeat_contact(rt: Runtim
     assert not repeat_contact(rt.store, "E1001", "vpn_issue", "c", today, started=started - dt.timedelta(days=1))
     # Sam's scanner ticket is from three days before the conversation: a real repeat contact.
     assert repeat_contact(rt.store, "E1003", "hardware_issue", "c", today, started=started)
+
+
+def test_external_intents_are_not_scored(rt: Runtime, domain: dict[str, Any]) -> None:
+    """EXTERNAL_handed_back is the handoff service, not the employee: no tone, no timeline entry, no decision."""
+    state = {"turns": 3, "escalated": True, "timeline": [["angry", 0.9]], "scored": "earlier"}
+    t = tracker("EXTERNAL_handed_back", "EXTERNAL: EXTERNAL_handed_back", slots={"escalation_state": state})
+    t.latest_message["intent"] = {"name": "EXTERNAL_handed_back"}
+    assert run_action(ActionScoreTone(), t, domain) == ([], [])
+
+
+def test_messages_while_paused_are_scored_quietly(rt: Runtime, domain: dict[str, Any]) -> None:
+    """A person has the chat (Rasa paused): the tone slots update, nothing is said, no second escalation."""
+    escalated = {"turns": 2, "escalated": True, "timeline": [["angry", 0.9], ["angry", 0.95]]}
+    tone = {"label": "angry", "distress": 0.99, "acute": False, "cues": []}
+    t = scored("payday", "still waiting!!", tone, slots={"escalation_state": escalated})
+    t._paused = True
+    events, messages = run_action(ActionScoreTone(), t, domain)
+    assert messages == [] and slots(events)["escalation"]["reason"] == "already_escalated"
+    assert slots(events)["tone_timeline"][-1] == ["angry", 0.99]

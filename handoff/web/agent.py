@@ -1,0 +1,300 @@
+"""The agent's websocket: presence, the live queue, claims, replies, notes, transfers, hand-backs.
+
+Supervisors use the same endpoint and also see every agent's load, and may open any conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from handoff.backend.base import AgentAccount
+from handoff.canned import CANNED_RESPONSES
+from handoff.core.events import AddNote, AgentSaid, Claim, Close, Decline, HandBack, Transfer
+from handoff.core.model import JSON, State
+from handoff.core.routing import priority
+from handoff.desk import Desk, agent_ref
+from handoff.errors import AtCapacity, BadFrame, Forbidden, NotFound
+from handoff.protocol import AGENT_FRAMES, PRESENCE, SKILLS
+from handoff.settings import Settings
+from handoff.web.hub import Connection, stop_task, typing_message
+from handoff.web.sockets import frame_loop, handshake, open_socket
+from handoff.web.state import DESK, HUB, SETTINGS
+
+log = logging.getLogger("handoff.agent")
+
+
+class AgentConnection(Connection):
+    role = "agent"
+
+    def __init__(self, ws: web.WebSocketResponse, desk: Desk, account: AgentAccount, settings: Settings) -> None:
+        super().__init__(ws)
+        self.desk = desk
+        self.account = account
+        self.settings = settings
+        self._typing_off: dict[str, asyncio.TimerHandle] = {}
+
+    @property
+    def supervisor(self) -> bool:
+        return self.account.role == "supervisor"
+
+    # --- outbound -----------------------------------------------------------------------------------
+    async def queue_snapshot(self) -> None:
+        now = self.desk.clock()
+        items = []
+        for skill in sorted(SKILLS):
+            for cid, score in await self.desk.backend.queue(skill):
+                conv = await self.desk.backend.get(cid)
+                if conv is None or conv.state is not State.QUEUED:
+                    continue
+                items.append(
+                    {
+                        **conv.summary(),
+                        "priority": round(priority(score, now)),
+                        "waiting_s": round(now - (conv.queued_at or now)),
+                        "score": score,
+                    }
+                )
+        items.sort(key=lambda item: item["score"])
+        await self.ws.send_json({"type": "queue", "items": items})
+
+    async def agents_snapshot(self) -> None:
+        if not self.supervisor:
+            return
+        now = self.desk.clock()
+        loads = await self.desk.loads(now)
+        statuses = await self.desk.backend.statuses()
+        agents = [
+            {
+                **a.public(),
+                "status": statuses.get(a.id, "offline"),
+                "online": loads[a.id].online,
+                "active": loads[a.id].active,
+            }
+            for a in await self.desk.backend.accounts()
+            if a.id in loads
+        ]
+        await self.ws.send_json({"type": "agents", "agents": agents})
+
+    def open(self, cid: str, last_seen: int = 0) -> None:
+        """Send the handoff packet and the transcript after ``last_seen``, then follow the conversation live."""
+
+        async def packet() -> None:
+            conv = await self.desk.backend.get(cid)
+            if conv is None:
+                return
+            entries = await self.desk.backend.read_log(cid, after=last_seen)
+            esc = conv.escalation
+            await self.ws.send_json(
+                {
+                    "type": "conversation",
+                    "conversation_id": cid,
+                    "summary": conv.summary(),
+                    "escalation": {
+                        **esc.packet,
+                        "reason": esc.reason,
+                        "skill": esc.skill,
+                        "distress": esc.distress,
+                        "at": esc.at,
+                    }
+                    if esc
+                    else None,
+                    "transcript": [e.to_dict() for e in entries],
+                    "last_id": conv.last_id,
+                }
+            )
+            self.delivered[cid] = max([self.delivered.get(cid, 0), *(e.id for e in entries)])
+
+        self.delivered.setdefault(cid, last_seen)
+        self.send(packet)
+
+    def on_message(self, message: JSON) -> None:
+        kind = message.get("t")
+        if kind == "commit":
+            cid = message["cid"]
+            self.deliver(cid, message["entries"], lambda entry: True)
+            if cid in self.delivered or self.supervisor:
+                self.send({"type": "conversation_update", "conversation_id": cid, "summary": message["summary"]})
+            for op in message["load"]:
+                if op["agent_id"] != self.account.id:
+                    continue
+                if op["add"]:
+                    self.open(cid)
+                else:
+                    self.delivered.pop(cid, None)
+                    self.send({"type": "released", "conversation_id": cid})
+            if message["queue_changed"]:
+                self.once("queue", self.queue_snapshot)
+            if message["load"] or message["queue_changed"]:
+                self.once("agents", self.agents_snapshot)
+        elif kind == "offer" and message["agent_id"] == self.account.id:
+            self.send(
+                {
+                    "type": "offer",
+                    "conversation_id": message["cid"],
+                    "deadline": message["deadline"],
+                    "summary": message["summary"],
+                }
+            )
+        elif kind == "offer_withdrawn" and message["agent_id"] == self.account.id:
+            self.send({"type": "offer_withdrawn", "conversation_id": message["cid"]})
+        elif kind == "typing" and message["cid"] in self.delivered and message.get("agent_id") != self.account.id:
+            self.send(
+                {
+                    "type": "typing",
+                    "conversation_id": message["cid"],
+                    "who": message["who"],
+                    "name": message.get("name"),
+                    "active": message["active"],
+                }
+            )
+        elif kind == "agents":
+            self.once("agents", self.agents_snapshot)
+
+    # --- inbound ------------------------------------------------------------------------------------
+    async def _owned_or_supervised(self, cid: str) -> None:
+        conv = await self.desk.backend.get(cid)
+        if conv is None:
+            raise NotFound(f"conversation {cid}")
+        mine = conv.agent is not None and conv.agent.id == self.account.id
+        if not (mine or self.supervisor):
+            raise Forbidden(f"agent {self.account.id} may not open {cid}")
+
+    async def _claim(self, cid: str) -> None:
+        conv = await self.desk.backend.get(cid)
+        if conv is None:
+            raise NotFound(f"conversation {cid}")
+        if not self.supervisor and conv.queue_skill is not None and conv.queue_skill not in self.account.skills:
+            raise Forbidden(f"agent {self.account.id} lacks skill {conv.queue_skill}")
+        if len(await self.desk.backend.active(self.account.id)) >= self.account.capacity:
+            raise AtCapacity(f"agent {self.account.id} is at capacity")
+        await self.desk.apply(cid, Claim(agent_ref(self.account), self.desk.clock() + self.settings.reply_sla))
+
+    async def _transfer(self, frame: dict[str, Any]) -> None:
+        to_agent = None
+        if frame.get("to_agent"):
+            account = await self.desk.backend.account(frame["to_agent"])
+            if account is None:
+                raise NotFound(f"agent {frame['to_agent']}")
+            load = (await self.desk.loads(self.desk.clock()))[account.id]
+            if not load.online:
+                raise BadFrame(f"agent {account.id} is not online")
+            if load.active >= account.capacity:
+                raise AtCapacity(f"agent {account.id} is at capacity")
+            to_agent = agent_ref(account)
+        reply_deadline = self.desk.clock() + self.settings.reply_sla
+        await self.desk.apply(
+            frame["conversation_id"], Transfer(self.account.id, to_agent, frame.get("to_skill"), reply_deadline)
+        )
+
+    async def typing(self, cid: str, active: bool) -> None:
+        timer = self._typing_off.pop(cid, None)
+        if timer is not None:
+            timer.cancel()
+        await self.desk.backend.publish(
+            typing_message(cid, "agent", active, name=self.account.name, agent_id=self.account.id)
+        )
+        if active:
+            loop = asyncio.get_running_loop()
+            self._typing_off[cid] = loop.call_later(
+                self.settings.typing_timeout, lambda: self.desk.spawn(self.typing(cid, False))
+            )
+
+    async def handle(self, frame: dict[str, Any]) -> None:
+        kind, cid = frame["type"], frame.get("conversation_id")
+        me = self.account.id
+        if kind == "presence":
+            if frame["status"] not in PRESENCE:
+                raise BadFrame("status must be online or away")
+            await self.desk.backend.set_status(me, frame["status"])
+            await self.desk.backend.publish({"t": "agents"})
+            self.send({"type": "presence", "status": frame["status"]})
+            self.desk.spawn(self.desk.route())
+        elif kind == "open":
+            assert cid is not None
+            await self._owned_or_supervised(cid)
+            self.open(cid, frame.get("last_seen") or 0)
+        elif kind == "claim":
+            assert cid is not None
+            await self._claim(cid)
+        elif kind == "decline":
+            assert cid is not None
+            await self.desk.apply(cid, Decline(me))
+        elif kind == "message":
+            assert cid is not None
+            outcome = await self.desk.apply(cid, AgentSaid(me, frame["text"], frame.get("client_id")))
+            self.send({"type": "ack", "conversation_id": cid, "client_id": frame.get("client_id"), "id": outcome.ack})
+            if cid in self._typing_off:
+                await self.typing(cid, False)
+        elif kind == "note":
+            assert cid is not None
+            await self._owned_or_supervised(cid)
+            outcome = await self.desk.apply(cid, AddNote(me, frame["text"]))
+            self.send({"type": "ack", "conversation_id": cid, "client_id": None, "id": outcome.ack})
+        elif kind == "typing":
+            assert cid is not None
+            await self._owned_or_supervised(cid)
+            await self.typing(cid, frame["active"])
+        elif kind == "transfer":
+            await self._transfer(frame)
+        elif kind == "hand_back":
+            assert cid is not None
+            await self.desk.apply(cid, HandBack(me, frame.get("summary") or "", frame["label"]))
+        elif kind == "close":
+            assert cid is not None
+            await self.desk.apply(cid, Close(me, frame["label"]))
+        elif kind == "ping":
+            self.send({"type": "pong"})
+        elif kind == "hello":
+            raise BadFrame("already signed in")
+
+    async def heartbeat(self) -> None:
+        while True:
+            now = self.desk.clock()
+            await self.desk.backend.heartbeat(self.account.id, self.id, now + 3 * self.settings.heartbeat)
+            await asyncio.sleep(self.settings.heartbeat)
+
+
+async def agent_socket(request: web.Request) -> web.WebSocketResponse:
+    settings, desk, hub = request.app[SETTINGS], request.app[DESK], request.app[HUB]
+    ws = await open_socket(request)
+    shaken = await handshake(request, ws, AGENT_FRAMES, frozenset({"agent", "supervisor"}))
+    if shaken is None:
+        return ws
+    identity, _ = shaken
+    account = await desk.backend.account(identity.subject)
+    if account is None:
+        await ws.close(code=4401, message=b"unknown agent")
+        return ws
+    connection = AgentConnection(ws, desk, account, settings)
+    context = {"agent_id": account.id}
+    hub.add(connection)
+    beat = asyncio.get_running_loop().create_task(connection.heartbeat())
+    try:
+        connection.start()
+        statuses = await desk.backend.statuses()
+        status = statuses.get(account.id, "online")
+        if status == "offline":
+            status = "online"
+        await desk.backend.set_status(account.id, status)
+        connection.send({"type": "welcome", "agent": account.public(), "status": status, "canned": CANNED_RESPONSES})
+        for cid in sorted(await desk.backend.active(account.id)):
+            connection.open(cid)
+        connection.once("queue", connection.queue_snapshot)
+        await desk.backend.publish({"t": "agents"})
+        desk.spawn(desk.route())
+        log.info("agent connected", extra=context)
+        await frame_loop(ws, connection, AGENT_FRAMES, settings.max_text, connection.handle, context)
+    finally:
+        hub.remove(connection)
+        await stop_task(beat)
+        for cid in list(connection._typing_off):
+            await connection.typing(cid, False)
+        await desk.backend.drop_connection(account.id, connection.id)
+        await desk.backend.publish({"t": "agents"})
+        await connection.stop()
+        log.info("agent disconnected", extra=context)
+    return ws
