@@ -154,6 +154,8 @@ class ActionOfferHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=OFFER_TEXT, buttons=OFFER_BUTTONS)
+        # Tells the handoff service the conversation is now "offered" (the widget shows it; agents can see it).
+        dispatcher.utter_message(json_message={"handoff_offer": True})
         previous = tracker.get_slot("escalation_state")
         extra = {"scored": previous.get("scored")} if isinstance(previous, dict) else {}
         return [SlotSet("escalation_state", {**offer_shown(State.from_dict(previous)).as_dict(), **extra})]

@@ -220,11 +220,18 @@ def private_token(settings: Settings, name: str) -> str:
 
 
 def handoff_service(
-    settings: Settings, port: int, rasa_port: int, rasa_token: str, service_token: str, extra: dict[str, str] | None = None
+    settings: Settings,
+    port: int,
+    rasa_port: int,
+    rasa_token: str,
+    service_token: str,
+    extra: dict[str, str] | None = None,
 ) -> Service:
     """The browser-facing handoff service, in its own environment (KINDRED_HANDOFF_PYTHON)."""
     if not settings.handoff_python:
-        raise SettingsError("KINDRED_HANDOFF_PYTHON is not set; start through scripts/bot, which creates that environment")
+        raise SettingsError(
+            "KINDRED_HANDOFF_PYTHON is not set; start through scripts/bot, which creates that environment"
+        )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env |= {
         "PYTHONPATH": str(REPO_ROOT),
@@ -284,14 +291,16 @@ def run_services(settings: Settings, model: Path) -> int:
         handoff.wait_ready(60)
         log.info("starting the action server and Rasa (about a minute)")
         link = Handoff(f"http://{LOOPBACK}:{settings.handoff_port}", service_token)
-        services = [handoff, *start_assistant(settings, model, settings.rasa_port, settings.action_port, token, handoff=link)]
+        services = [
+            handoff,
+            *start_assistant(settings, model, settings.rasa_port, settings.action_port, token, handoff=link),
+        ]
     except BaseException:
         handoff.stop()
         raise
     print(
         json.dumps(
             {
-                "employee_demo": f"http://{LOOPBACK}:{settings.handoff_port}/",
                 "handoff_service": f"http://{LOOPBACK}:{settings.handoff_port} (websockets /ws/employee, /ws/agent)",
                 "rasa_rest_webhook": f"http://{LOOPBACK}:{settings.rasa_port}/webhooks/rest/webhook",
                 "rasa_api": f"http://{LOOPBACK}:{settings.rasa_port} (token in {settings.var_dir / 'rasa_token'})",

@@ -21,7 +21,7 @@ import requests
 from bot.db.engine import make_engine, make_sessions
 from bot.db.seed import seed
 from bot.db.store import HRStore
-from bot.serve import LOOPBACK, free_port, start_assistant
+from bot.serve import LOOPBACK, Handoff, free_port, handoff_service, start_assistant
 from bot.settings import Settings, load_settings
 from bot.training import train_if_needed
 
@@ -35,6 +35,7 @@ class Assistant:
     store: HRStore
     model: Path
     redis_url: str | None = None
+    handoff_url: str = ""
 
     def say(self, sender: str, text: str, employee: str | None = "E1001") -> list[dict[str, Any]]:
         """Send one message over the REST channel, as the handoff service will; return the bot's replies."""
@@ -56,6 +57,9 @@ class Assistant:
 
 def text_of(replies: list[dict[str, Any]]) -> str:
     return " ".join(r.get("text") or "" for r in replies)
+
+
+E2E_AGENT_PASSWORD = "e2e-agent-password"
 
 
 def new_sender() -> str:
@@ -86,22 +90,38 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> 
             "DATABASE_URL": f"sqlite:///{var / 'kindred.db'}",
             "HOME": str(Path.home()),
             **({"REDIS_URL": redis_url} if redis_url else {}),
+            **({"KINDRED_HANDOFF_PYTHON": load_settings().handoff_python} if load_settings().handoff_python else {}),
         }
     )
     engine = make_engine(settings.database_url)
     with make_sessions(engine)() as session:
         seed(session, dt.date.today(), employees=80)
-    rasa_port = free_port()
-    token = uuid.uuid4().hex
-    services = start_assistant(settings, trained_model, rasa_port, free_port(), token)
+    rasa_port, handoff_port = free_port(), free_port()
+    token, service_token = uuid.uuid4().hex, uuid.uuid4().hex
+    handoff_prefix = f"kde2e:{uuid.uuid4().hex[:8]}:"
+    # The real handoff service too (its own environment): with no agent online, escalations become tickets.
+    handoff = handoff_service(
+        settings,
+        handoff_port,
+        rasa_port,
+        token,
+        service_token,
+        {"HANDOFF_REDIS_PREFIX": handoff_prefix, "HANDOFF_DEMO": "true", "HANDOFF_DEMO_PASSWORD": E2E_AGENT_PASSWORD},
+    )
+    handoff.start()
+    services = [handoff]
     try:
+        handoff.wait_ready(60)
+        link = Handoff(f"http://{LOOPBACK}:{handoff_port}", service_token)
+        services += start_assistant(settings, trained_model, rasa_port, free_port(), token, handoff=link)
         yield Assistant(
-            f"http://{LOOPBACK}:{rasa_port}", token, HRStore(make_sessions(engine)), trained_model, redis_url
+            f"http://{LOOPBACK}:{rasa_port}", token, HRStore(make_sessions(engine)), trained_model, redis_url, link.url
         )
     finally:
         for service in reversed(services):
             service.stop()
         if redis_url:  # this session's conversations only
             client = redis.Redis.from_url(redis_url)
-            for key in client.scan_iter("kindred:*:e2e-*"):
-                client.delete(key)
+            for pattern in ("kindred:*:e2e-*", f"{handoff_prefix}*"):
+                for key in client.scan_iter(pattern):
+                    client.delete(key)

@@ -64,6 +64,7 @@ def test_moderate_distress_offers_a_person_once(rt: Runtime, domain: dict[str, A
         ActionOfferHuman(), tracker("payday", "ugh", slots={"escalation_state": state}), domain
     )
     assert messages[0]["text"] == OFFER_TEXT and len(messages[0]["buttons"]) == 2
+    assert messages[1]["custom"] == {"handoff_offer": True}, "the handoff service learns the offer was shown"
     state = slots(shown)["escalation_state"]
     assert (
         state["offered"] and state["offer_pending"] and state["scored"] == slots(events)["escalation_state"]["scored"]
