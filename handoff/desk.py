@@ -37,7 +37,7 @@ from handoff.core.events import (
 )
 from handoff.core.model import JSON, AgentRef, Conversation, State
 from handoff.core.routing import AgentLoad, choose_agent, wait_estimate
-from handoff.errors import Forbidden, HandoffError, IllegalTransition, Unavailable
+from handoff.errors import BadFrame, Forbidden, HandoffError, IllegalTransition, Unavailable
 from handoff.protocol import SKILLS
 from handoff.rasa import RasaClient
 from handoff.settings import Settings
@@ -86,10 +86,14 @@ class Desk:
         cid, employee = str(payload["conversation_id"]), str(payload["employee_id"])
         await self.open(cid, employee)
         skill = str(payload.get("skill") or "hr")
+        try:
+            distress = min(max(float(payload.get("distress") or 0.0), 0.0), 1.0)
+        except (TypeError, ValueError) as exc:
+            raise BadFrame("distress must be a number") from exc
         event = Escalate(
             reason=str(payload.get("reason") or "explicit_request"),
             skill=skill if skill in SKILLS else "hr",
-            distress=float(payload.get("distress") or 0.0),
+            distress=distress,
             packet={k: v for k, v in payload.items() if k not in ("conversation_id", "employee_id")},
         )
         return await self.apply(cid, event)
@@ -142,6 +146,8 @@ class Desk:
                     log.warning(
                         "bot replied while a person has the conversation; dropped", extra={"conversation_id": cid}
                     )
+            if conv is None or conv.state is State.CLOSED:
+                return
             try:
                 tone = await self.rasa.tone(cid)
                 await self.apply(
@@ -245,7 +251,8 @@ class Desk:
                 conv = await self.backend.get(cid)
                 if conv is None or conv.state is not State.QUEUED or conv.offered_to:
                     continue
-                chosen = choose_agent(loads.values(), skill, conv.passed_over)
+                # Those who let it lapse come last, but come round again rather than never.
+                chosen = choose_agent(loads.values(), skill, conv.passed_over) or choose_agent(loads.values(), skill)
                 if chosen is None:
                     continue
                 try:

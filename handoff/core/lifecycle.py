@@ -206,7 +206,7 @@ def _bot_failed(d: _Draft, e: BotFailed) -> None:
     _require(d.conv, State.BOT, State.OFFERED)
     if e.agents_online:
         _enqueue(d, "hr", queue_score("bot_unavailable", 0.0, d.now))
-        d.conv = d.conv.with_(escalation=d.conv.escalation or _unavailable_escalation(d.now))
+        d.conv = d.conv.with_(escalation=_unavailable_escalation(d.now))
         d.effects.append(PauseBot())
         d.system(
             "The assistant isn't answering right now, so I'm bringing in a person instead.",

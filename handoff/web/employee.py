@@ -86,7 +86,8 @@ class EmployeeConnection(Connection):
         if kind == "commit":
             if message["cid"] == self.cid:
                 self.deliver(self.cid, message["entries"], visible_to_employee)
-            if message["queue_changed"] or message["cid"] == self.cid:
+            mine_waiting = message["cid"] == self.cid and (message["summary"]["state"] == "queued" or self._last_queue)
+            if message["queue_changed"] or mine_waiting:
                 self.once("queue", self._queue_position)
         elif kind == "typing" and message["cid"] == self.cid and message["who"] == "agent":
             self.send(

@@ -513,12 +513,13 @@ def test_bot_failure_with_agents_online_queues_for_hr(state: str) -> None:
     assert system_events(outcome) == ["queued"]
 
 
-def test_bot_failure_keeps_an_earlier_escalation() -> None:
-    """A bot failure after a cancelled wait keeps the earlier escalation's evidence."""
+def test_bot_failure_replaces_an_earlier_escalation() -> None:
+    """Agents see why the conversation is queued now (the bot failed), not a reason from an earlier wait."""
     conv = run(in_queued(), CancelWaiting())
-    earlier = conv.escalation
+    assert conv.escalation is not None and conv.escalation.reason != "bot_unavailable"
     outcome = apply(conv, BotFailed(agents_online=True), T0)
-    assert outcome.conversation.escalation == earlier
+    assert outcome.conversation.escalation is not None
+    assert (outcome.conversation.escalation.reason, outcome.conversation.escalation.at) == ("bot_unavailable", T0)
 
 
 @pytest.mark.parametrize("state", ["bot", "offered"])
