@@ -14,3 +14,17 @@ ensure_services() {
     for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
   fi
 }
+
+# The browser tests drive Debian's Chromium through Playwright (browser downloads are impossible here).
+ensure_chromium() {
+  local chromium="${KINDRED_CHROMIUM:-/usr/bin/chromium}"
+  [ -x "$chromium" ] && return 0
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    log "installing Debian's chromium for the browser tests (once)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/tmp/kindred-chromium.log 2>&1 \
+      || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >>/tmp/kindred-chromium.log 2>&1; } \
+      || log "could not install chromium (see /tmp/kindred-chromium.log); the browser tests will fail"
+  else
+    log "no chromium at $chromium: install Debian's 'chromium' package or set KINDRED_CHROMIUM; the browser tests will fail"
+  fi
+}

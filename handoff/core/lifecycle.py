@@ -197,7 +197,7 @@ def _escalate(d: _Draft, e: Escalate) -> None:
         d.log(Kind.NOTE, f"The assistant escalated again: {e.reason}", "assistant", reason=e.reason)
         return
     _enqueue(d, e.skill, queue_score(e.reason, e.distress, d.now))
-    d.conv = d.conv.with_(escalation=escalation)
+    d.conv = d.conv.with_(escalation=escalation, escalated_at=d.conv.escalated_at or d.now)
     d.effects.append(PauseBot())
     d.system("Connecting you with a person. You can keep writing here while you wait.", "queued", reason=e.reason)
 
@@ -206,7 +206,7 @@ def _bot_failed(d: _Draft, e: BotFailed) -> None:
     _require(d.conv, State.BOT, State.OFFERED)
     if e.agents_online:
         _enqueue(d, "hr", queue_score("bot_unavailable", 0.0, d.now))
-        d.conv = d.conv.with_(escalation=_unavailable_escalation(d.now))
+        d.conv = d.conv.with_(escalation=_unavailable_escalation(d.now), escalated_at=d.conv.escalated_at or d.now)
         d.effects.append(PauseBot())
         d.system(
             "The assistant isn't answering right now, so I'm bringing in a person instead.",
@@ -333,6 +333,7 @@ def _hand_back(d: _Draft, e: HandBack) -> None:
         queue_skill=None,
         queue_score=None,
         queued_at=None,
+        released_at=d.now,
     )
     d.effects.append(ResumeBot({"agent_name": agent.name, "summary": e.summary, "reason": "agent"}))
     d.system(f"{agent.name} handed you back to the assistant.", "handed_back", agent=agent.name, summary=e.summary)
@@ -353,8 +354,14 @@ def _close(d: _Draft, e: Close) -> None:
         _release_agent(d)
         by = "agent"
     outcome = "human" if d.conv.handled_by_human else "bot"
+    released = d.now if d.conv.state is State.WITH_AGENT else d.conv.released_at
     d.conv = d.conv.with_(
-        state=State.CLOSED, reply_deadline=None, closed_at=d.now, outcome=outcome, label=label or d.conv.label
+        state=State.CLOSED,
+        reply_deadline=None,
+        closed_at=d.now,
+        outcome=outcome,
+        label=label or d.conv.label,
+        released_at=released,
     )
     d.system("This chat has ended. How did we do? Rate it from 1 to 5.", "closed", by=by, rating_requested=True)
 

@@ -119,6 +119,8 @@ class Conversation:
     claimed_at: float | None = None
     reply_deadline: float | None = None
     first_human_at: float | None = None
+    escalated_at: float | None = None
+    released_at: float | None = None
     handled_by_human: bool = False
     label: JSON | None = None
     rating: JSON | None = None

@@ -20,7 +20,7 @@ from handoff.desk import Desk, agent_ref
 from handoff.errors import AtCapacity, BadFrame, Forbidden, NotFound
 from handoff.protocol import AGENT_FRAMES, PRESENCE, SKILLS
 from handoff.settings import Settings
-from handoff.web.hub import Connection, stop_task, typing_message
+from handoff.web.hub import Connection, Thunk, stop_task, typing_message
 from handoff.web.sockets import frame_loop, handshake, open_socket
 from handoff.web.state import DESK, HUB, SETTINGS
 
@@ -124,8 +124,7 @@ class AgentConnection(Connection):
                 if op["add"]:
                     self.open(cid)
                 else:
-                    self.delivered.pop(cid, None)
-                    self.send({"type": "released", "conversation_id": cid})
+                    self.send(self._released(cid))  # after this commit's entries, which are queued before it
             if message["queue_changed"]:
                 self.once("queue", self.queue_snapshot)
             if message["load"] or message["queue_changed"]:
@@ -153,6 +152,13 @@ class AgentConnection(Connection):
             )
         elif kind == "agents":
             self.once("agents", self.agents_snapshot)
+
+    def _released(self, cid: str) -> Thunk:
+        async def release() -> None:
+            self.delivered.pop(cid, None)
+            await self.ws.send_json({"type": "released", "conversation_id": cid})
+
+        return release
 
     # --- inbound ------------------------------------------------------------------------------------
     async def _owned_or_supervised(self, cid: str) -> None:

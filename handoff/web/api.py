@@ -11,9 +11,10 @@ from typing import Any
 
 from aiohttp import web
 
-from handoff.auth import Identity, check_password, sign
-from handoff.errors import BadFrame, FrameTooLarge, HandoffError, NotFound, Unauthorized
+from handoff.auth import Identity, check_password, sign, verify
+from handoff.errors import BadFrame, Forbidden, FrameTooLarge, HandoffError, NotFound, Unauthorized
 from handoff.protocol import SKILLS
+from handoff.stats import summarize
 from handoff.web.state import BACKEND, DESK, SETTINGS
 
 log = logging.getLogger("handoff.api")
@@ -126,6 +127,30 @@ async def agent_login(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     token = sign(settings.secret, Identity(account.id, account.role), request.app[DESK].clock(), settings.token_ttl)
     return web.json_response({"token": token, "agent": account.public()})
+
+
+def _identity(request: web.Request, roles: frozenset[str]) -> Identity:
+    """The caller's signed token from ``Authorization: Bearer``; Unauthorized or Forbidden otherwise."""
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    identity = verify(request.app[SETTINGS].secret, token, request.app[DESK].clock())
+    if identity.role not in roles:
+        raise Forbidden(f"role {identity.role} may not call {request.path}")
+    return identity
+
+
+@routes.get("/api/stats")
+async def stats(request: web.Request) -> web.Response:
+    """Supervisor dashboard numbers for ``from`` .. ``to`` (epoch seconds; default the last 7 days)."""
+    _identity(request, frozenset({"supervisor"}))
+    now = request.app[DESK].clock()
+    try:
+        end = float(request.query.get("to", now))
+        start = float(request.query.get("from", end - 7 * 86400))
+    except ValueError as exc:
+        raise BadFrame("from and to are epoch seconds") from exc
+    if start >= end or end - start > 366 * 86400:
+        raise BadFrame("the period must be positive and at most a year")
+    return web.json_response(summarize(await request.app[BACKEND].conversations(start), start, end))
 
 
 @routes.post("/api/demo/sessions")

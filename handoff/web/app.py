@@ -21,6 +21,7 @@ from handoff.web import api
 from handoff.web.agent import agent_socket
 from handoff.web.employee import employee_socket
 from handoff.web.hub import Hub, close_all, stop_task
+from handoff.web.pages import add_pages, security_headers
 from handoff.web.state import BACKEND, DESK, HUB, SETTINGS
 
 log = logging.getLogger("handoff.app")
@@ -74,7 +75,7 @@ def create_app(
     clock: Callable[[], float] = time.time,
     demo_password: str | None = None,
 ) -> web.Application:
-    app = web.Application(middlewares=[api.errors], client_max_size=api.MAX_BODY)
+    app = web.Application(middlewares=[security_headers, api.errors], client_max_size=api.MAX_BODY)
     backend = backend if backend is not None else make_backend(settings)
     app[SETTINGS] = settings
     app[BACKEND] = backend
@@ -87,5 +88,6 @@ def create_app(
     app.add_routes(api.routes)
     app.router.add_get("/ws/employee", employee_socket)
     app.router.add_get("/ws/agent", agent_socket)
+    add_pages(app)
     app.cleanup_ctx.append(_background)
     return app

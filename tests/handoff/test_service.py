@@ -115,6 +115,9 @@ async def test_distressed_conversation_goes_to_an_agent_and_back_to_the_bot(stac
     assert cid not in stack.rasa.paused
     assert all(f.get("kind") != "note" for f in client.seen)
     await alex.next("released", conversation_id=cid)
+    handed = [f for f in alex.seen if f.get("type") == "entry" and f["data"].get("event") == "handed_back"]
+    released_at = next(i for i, f in enumerate(alex.seen) if f.get("type") == "released")
+    assert handed and alex.seen.index(handed[0]) < released_at, "the agent sees the hand-back before the release"
 
     await client.send({"type": "message", "text": "what is my balance", "client_id": "m3"})
     assert (await client.entry(kind="bot"))["text"] == "bot: what is my balance"

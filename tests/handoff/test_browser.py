@@ -1,0 +1,200 @@
+"""The employee widget and the agent console in headless Chromium (Debian's, driven by Playwright).
+
+An employee chats, escalates; an agent claims and replies; the employee sees it, survives a killed
+socket, is handed back and rates. An HTML payload typed by the employee stays text in the console.
+Screenshots of each page are saved as test artefacts (KINDRED_ARTEFACTS, default var/artefacts).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+
+from handoff.backend.memory import MemoryBackend
+from handoff.web.app import create_app
+from handoff.web.employee import EmployeeConnection
+from handoff.web.state import HUB
+from tests.handoff.conftest import make_settings
+from tests.handoff.harness import DEMO_PASSWORD, StandInRasa, serve_app, stand_in_rasa
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("KINDRED_CHROMIUM", "/usr/bin/chromium")
+ARTEFACTS = Path(os.environ.get("KINDRED_ARTEFACTS", REPO / "var" / "artefacts")) / "screenshots"
+pytestmark = pytest.mark.slow
+TIMEOUT_MS = 15_000
+XSS = "<img src=x onerror=\"document.title='pwned'\"><b>bold?</b>"
+
+
+@dataclass
+class Site:
+    url: str
+    rasa: StandInRasa
+    app: object
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[Site]:
+    async with stand_in_rasa() as (rasa, rasa_url):
+        app = create_app(make_settings(tmp_path, RASA_URL=rasa_url), MemoryBackend(), demo_password=DEMO_PASSWORD)
+        async with serve_app(app) as url:
+            rasa.handoff_url = url
+            yield Site(url, rasa, app)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: install Debian's chromium or set KINDRED_CHROMIUM"
+    async with async_playwright() as p:
+        launched = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def shot(page: Page, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=False)
+
+
+async def sign_in(page: Page, url: str, agent_id: str) -> None:
+    await page.goto(f"{url}/console")
+    await page.get_by_test_id("kd-login-id").fill(agent_id)
+    await page.get_by_test_id("kd-login-password").fill(DEMO_PASSWORD)
+    await page.get_by_test_id("kd-login-submit").click()
+    await expect(page.get_by_test_id("kd-agent-name")).to_be_visible()
+
+
+def messages(page: Page, kind: str, text: str | None = None) -> Locator:
+    found = page.locator(f'[data-testid="kd-msg"][data-kind="{kind}"]')
+    return found.filter(has_text=text) if text else found
+
+
+async def test_employee_and_agent_in_real_browsers(site: Site, browser: Browser) -> None:
+    """Chat, escalate, claim, reply, survive a killed socket, hand back, rate; HTML stays text."""
+    employee = await (await browser.new_context(viewport={"width": 1100, "height": 800})).new_page()
+    agent = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    errors: list[str] = []
+    for page in (employee, agent):
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on(
+            "console",
+            lambda msg: errors.append(msg.text) if msg.type == "error" and "Content Security" in msg.text else None,
+        )
+
+    await sign_in(agent, site.url, "alex")
+    await employee.goto(site.url + "/")
+    await employee.get_by_test_id("kd-demo-employee").select_option("E1001")
+    await employee.get_by_test_id("kd-demo-start").click()
+    await expect(employee.get_by_test_id("kd-panel")).to_be_visible()
+    await employee.get_by_test_id("kd-input").fill("show buttons please")
+    await employee.get_by_test_id("kd-input").press("Enter")
+    await expect(messages(employee, "bot", "bot: show buttons please")).to_have_count(1)
+    await expect(employee.get_by_test_id("kd-quick-reply").first).to_be_visible()
+    await shot(employee, "widget-chat")
+
+    await employee.get_by_test_id("kd-input").fill("I need a person!!")
+    await employee.get_by_test_id("kd-send").click()
+    await expect(messages(employee, "system").first).to_be_visible()
+    await expect(employee.get_by_test_id("kd-queue")).to_be_visible()
+
+    item = agent.get_by_test_id("kd-queue-item").first
+    await expect(item).to_be_visible()
+    await expect(item.get_by_test_id("kd-reason")).to_be_visible()
+    await shot(agent, "console-queue")
+    await item.get_by_test_id("kd-claim").or_(item.get_by_test_id("kd-accept")).first.click()
+    conversation = agent.get_by_test_id("kd-conversation")
+    await expect(conversation).to_be_visible()
+    await expect(conversation.get_by_test_id("kd-escalation")).to_contain_text("distress", ignore_case=True)
+    await expect(messages(employee, "system", "Alex (HR) joined the chat.")).to_have_count(1)
+
+    await employee.get_by_test_id("kd-input").fill(XSS)
+    await employee.get_by_test_id("kd-input").press("Enter")
+    shown = conversation.locator('[data-testid="kd-entry"][data-kind="employee"]').filter(has_text="bold?")
+    await expect(shown).to_have_count(1)
+    assert XSS in (await shown.text_content() or ""), "the payload is shown literally"
+    assert await conversation.locator("img[src=x], b").count() == 0, "no HTML from the employee is rendered"
+    assert await agent.title() != "pwned"
+
+    await conversation.get_by_test_id("kd-reply").fill("I'm Alex. I'm here to help.")
+    await conversation.get_by_test_id("kd-send").click()
+    await expect(messages(employee, "agent", "I'm Alex. I'm here to help.")).to_have_count(1)
+    await shot(agent, "console-conversation")
+    await shot(employee, "widget-agent")
+
+    # Kill the employee's socket on the server; the widget reconnects and misses nothing.
+    for connection in list(site.app[HUB].connections):  # type: ignore[index]
+        if isinstance(connection, EmployeeConnection):
+            await connection.ws.close(code=1012, message=b"restart")
+    await conversation.get_by_test_id("kd-reply").fill("Still there? Take your time.")
+    await conversation.get_by_test_id("kd-send").click()
+    await expect(employee.get_by_test_id("kd-status")).to_have_attribute("data-state", "connected")
+    await expect(messages(employee, "agent", "Still there? Take your time.")).to_have_count(1)
+    await expect(messages(employee, "agent", "I'm Alex. I'm here to help.")).to_have_count(1)
+
+    await conversation.get_by_test_id("kd-hand-back").click()
+    dialog = agent.get_by_test_id("kd-label-dialog")
+    await expect(dialog).to_be_visible()
+    await dialog.get_by_test_id("kd-label-needed-yes").click()
+    await dialog.get_by_test_id("kd-label-tone-yes").click()
+    await dialog.get_by_test_id("kd-label-summary").fill("Talked it through.")
+    await dialog.get_by_test_id("kd-label-submit").click()
+    await expect(messages(employee, "bot", "Welcome back. Alex handed you back: Talked it through.")).to_have_count(1)
+
+    await employee.get_by_test_id("kd-end").click()
+    await expect(employee.get_by_test_id("kd-rating")).to_be_visible()
+    await employee.get_by_test_id("kd-rate-5").click()
+    await employee.get_by_test_id("kd-rating-comment").fill("Kind and quick")
+    await employee.get_by_test_id("kd-rating-submit").click()
+    await expect(employee.get_by_test_id("kd-rating-thanks")).to_be_visible()
+    await shot(employee, "widget-rating")
+    assert not errors, errors
+
+    # The supervisor's dashboard counts this conversation: escalated once, rated 5 by a person's employee.
+    supervisor = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    supervisor.set_default_timeout(TIMEOUT_MS)
+    await sign_in(supervisor, site.url, "morgan")
+    await supervisor.get_by_test_id("kd-view-supervisor").click()
+    await expect(supervisor.locator('[data-testid="kd-metric"][data-metric="escalations"]')).to_contain_text("1")
+    await expect(supervisor.locator('[data-testid="kd-metric"][data-metric="csat_human"]')).to_contain_text("5")
+    await shot(supervisor, "console-supervisor")
+
+    # The history survives a reload: same entries, once each.
+    before = await employee.locator('[data-testid="kd-msg"]').count()
+    await employee.reload()
+    await employee.get_by_test_id("kd-launcher").click()
+    await expect(messages(employee, "agent", "Still there? Take your time.")).to_have_count(1)
+    assert await employee.locator('[data-testid="kd-msg"]').count() >= before - 1
+
+
+async def test_supervisor_dashboard_and_phone_sized_widget(site: Site, browser: Browser) -> None:
+    """The supervisor sees agents and the dashboard; the widget works keyboard-only on a phone-sized screen."""
+    supervisor = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    supervisor.set_default_timeout(TIMEOUT_MS)
+    await sign_in(supervisor, site.url, "morgan")
+    await supervisor.get_by_test_id("kd-view-supervisor").click()
+    await expect(supervisor.get_by_test_id("kd-agents")).to_contain_text("Morgan")
+    await expect(supervisor.get_by_test_id("kd-dashboard")).to_be_visible()
+    await expect(supervisor.locator('[data-testid="kd-metric"][data-metric="containment_rate"]')).to_be_visible()
+
+    phone = await (await browser.new_context(viewport={"width": 390, "height": 780}, is_mobile=True)).new_page()
+    phone.set_default_timeout(TIMEOUT_MS)
+    await phone.goto(site.url + "/")
+    await phone.get_by_test_id("kd-demo-employee").select_option("E1002")
+    await phone.get_by_test_id("kd-demo-start").click()
+    panel = phone.get_by_test_id("kd-panel")
+    await expect(panel).to_be_visible()
+    box = await panel.bounding_box()
+    assert box is not None and box["width"] >= 360, "the panel fills a phone screen"
+    await phone.keyboard.type("hello from a phone")
+    await phone.keyboard.press("Enter")
+    await expect(messages(phone, "bot", "bot: hello from a phone")).to_have_count(1)
+    log = phone.get_by_test_id("kd-messages")
+    assert await log.get_attribute("role") == "log" and await log.get_attribute("aria-live") == "polite"
+    await shot(phone, "widget-phone")
