@@ -139,7 +139,13 @@ class Desk:
                 await self._bot_failed(cid)
                 return
             conv = await self.backend.get(cid)
-            if conv is not None and (replies or conv.state is State.OFFERED):
+            if conv is not None and not replies and conv.state in (State.BOT, State.OFFERED):
+                # Rasa answers 200 with nothing when a custom action fails (action server down): never
+                # leave the employee talking to silence.
+                log.warning("assistant gave no reply", extra={"conversation_id": cid})
+                await self._bot_failed(cid)
+                return
+            if conv is not None and replies:
                 try:
                     await self.apply(cid, BotSaid(tuple(replies)))
                 except IllegalTransition:

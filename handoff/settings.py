@@ -50,6 +50,18 @@ def _secret(env: Mapping[str, str], var_dir: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
+def _service_token(env: Mapping[str, str], var_dir: Path) -> str:
+    """HANDOFF_SERVICE_TOKEN, or the one `make run` generated into var/ for the action server too."""
+    if env.get("HANDOFF_SERVICE_TOKEN"):
+        return env["HANDOFF_SERVICE_TOKEN"]
+    path = var_dir / "handoff_service_token"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
 def _rasa_token(env: Mapping[str, str], var_dir: Path) -> str | None:
     if env.get("RASA_TOKEN"):
         return env["RASA_TOKEN"]
@@ -66,7 +78,7 @@ class Settings:
     rasa_url: str
     rasa_token: str | None
     secret: bytes
-    service_token: str | None
+    service_token: str
     var_dir: Path
     static_dir: Path
     demo: bool
@@ -92,7 +104,7 @@ class Settings:
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=_rasa_token(env, var_dir),
             secret=_secret(env, var_dir),
-            service_token=env.get("HANDOFF_SERVICE_TOKEN") or None,
+            service_token=_service_token(env, var_dir),
             var_dir=var_dir,
             static_dir=REPO_ROOT / "handoff" / "static",
             demo=_flag(env, "HANDOFF_DEMO", False),

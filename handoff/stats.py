@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from handoff.core.model import JSON, Conversation
 
 # Escalations the tone reading caused (as opposed to a request, a topic or failures).
-TONE_REASONS = frozenset({"acute_distress", "distress_trend", "offer_accepted"})
+TONE_REASONS = frozenset({"acute_distress", "building_distress", "accepted_offer"})
 
 
 def _spread(values: list[float]) -> JSON:

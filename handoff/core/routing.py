@@ -15,9 +15,9 @@ HEAD_START = {
     "crisis": 600.0,
     "acute_distress": 300.0,
     "sensitive_topic": 240.0,
-    "distress_trend": 180.0,
+    "building_distress": 180.0,
     "explicit_request": 120.0,
-    "offer_accepted": 120.0,
+    "accepted_offer": 120.0,
     "bot_unavailable": 90.0,
     "repeated_failure": 60.0,
 }

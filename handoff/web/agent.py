@@ -153,6 +153,9 @@ class AgentConnection(Connection):
         elif kind == "agents":
             self.once("agents", self.agents_snapshot)
 
+    async def backfill(self, cid: str, after: int) -> list[JSON]:
+        return [e.to_dict() for e in await self.desk.backend.read_log(cid, after)]
+
     def _released(self, cid: str) -> Thunk:
         async def release() -> None:
             self.delivered.pop(cid, None)
@@ -185,6 +188,12 @@ class AgentConnection(Connection):
             account = await self.desk.backend.account(frame["to_agent"])
             if account is None:
                 raise NotFound(f"agent {frame['to_agent']}")
+            conv = await self.desk.backend.get(frame["conversation_id"])
+            skill = None
+            if conv is not None:
+                skill = conv.queue_skill or (conv.escalation.skill if conv.escalation else None)
+            if skill is not None and skill not in account.skills and account.role != "supervisor":
+                raise BadFrame(f"agent {account.id} lacks skill {skill}")
             load = (await self.desk.loads(self.desk.clock()))[account.id]
             if not load.online:
                 raise BadFrame(f"agent {account.id} is not online")
@@ -258,9 +267,13 @@ class AgentConnection(Connection):
             raise BadFrame("already signed in")
 
     async def heartbeat(self) -> None:
+        """Keep this socket counted as live; a failed beat is retried, never fatal."""
         while True:
-            now = self.desk.clock()
-            await self.desk.backend.heartbeat(self.account.id, self.id, now + 3 * self.settings.heartbeat)
+            try:
+                now = self.desk.clock()
+                await self.desk.backend.heartbeat(self.account.id, self.id, now + 3 * self.settings.heartbeat)
+            except Exception:
+                log.warning("heartbeat failed; retrying", extra={"agent_id": self.account.id}, exc_info=True)
             await asyncio.sleep(self.settings.heartbeat)
 
 
@@ -297,10 +310,14 @@ async def agent_socket(request: web.Request) -> web.WebSocketResponse:
     finally:
         hub.remove(connection)
         await stop_task(beat)
-        for cid in list(connection._typing_off):
-            await connection.typing(cid, False)
-        await desk.backend.drop_connection(account.id, connection.id)
-        await desk.backend.publish({"t": "agents"})
-        await connection.stop()
+        try:
+            for cid in list(connection._typing_off):
+                await connection.typing(cid, False)
+            await desk.backend.drop_connection(account.id, connection.id)
+            await desk.backend.publish({"t": "agents"})
+        except Exception:
+            log.warning("agent socket cleanup incomplete (its heartbeat will expire)", extra=context, exc_info=True)
+        finally:
+            await connection.stop()
         log.info("agent disconnected", extra=context)
     return ws

@@ -69,6 +69,12 @@ class EmployeeConnection(Connection):
         self.delivered[self.cid] = last_seen
         self.send(replay)
 
+    async def backfill(self, cid: str, after: int) -> list[JSON]:
+        return [e.to_dict() for e in await self.desk.backend.read_log(cid, after)]
+
+    def visible(self, entry: JSON) -> bool:
+        return visible_to_employee(entry)
+
     async def _queue_position(self) -> None:
         conv = await self.desk.backend.get(self.cid)
         place = await self.desk.position(conv) if conv is not None else None
@@ -160,9 +166,13 @@ async def employee_socket(request: web.Request) -> web.WebSocketResponse:
         await frame_loop(ws, connection, EMPLOYEE_FRAMES, settings.max_text, connection.handle, context)
     finally:
         hub.remove(connection)
-        if connection._typing_off is not None:
-            connection._typing_off.cancel()
-            await desk.backend.publish(typing_message(connection.cid, "employee", False))
-        await connection.stop()
+        try:
+            if connection._typing_off is not None:
+                connection._typing_off.cancel()
+                await desk.backend.publish(typing_message(connection.cid, "employee", False))
+        except Exception:
+            log.warning("could not clear the typing indicator", extra=context, exc_info=True)
+        finally:
+            await connection.stop()
         log.info("employee disconnected", extra=context)
     return ws

@@ -89,13 +89,29 @@ class Connection:
             except (ConnectionError, RuntimeError):
                 log.debug("send to a closing %s socket failed", self.role)
             except Exception:
-                log.exception("%s outbox item failed", self.role)
+                # A replay or refresh that failed half-way must not leave a silent gap: the client resumes.
+                log.exception("%s outbox item failed; closing the socket so the client resumes", self.role)
+                await self.ws.close(code=1011, message=b"resume")
+
+    async def backfill(self, cid: str, after: int) -> list[JSON]:
+        """Entries after ``after`` from the log, for a live entry that arrived past a gap (subclasses)."""
+        return []
+
+    def visible(self, entry: JSON) -> bool:
+        return True
 
     async def _send_entry(self, item: _LiveEntry) -> None:
-        """Checked at send time, after any replay before it ran: no duplicates, and order kept."""
+        """Checked at send time, after any replay before it ran: no duplicates, no gaps, order kept."""
         last = self.delivered.get(item.cid)
         if last is None or item.entry["id"] <= last:
             return
+        if item.entry["id"] > last + 1:  # a fan-out message was lost (e.g. Redis reconnect): fill from the log
+            for missing in await self.backfill(item.cid, last):
+                if missing["id"] >= item.entry["id"]:
+                    break
+                self.delivered[item.cid] = missing["id"]
+                if self.visible(missing) and not self.ws.closed:
+                    await self.ws.send_json({"type": "entry", "conversation_id": item.cid, **missing})
         self.delivered[item.cid] = item.entry["id"]
         if not item.silent and not self.ws.closed:
             await self.ws.send_json({"type": "entry", "conversation_id": item.cid, **item.entry})
@@ -129,11 +145,18 @@ class Hub:
                 log.exception("dispatch to a %s socket failed", connection.role)
 
     async def run(self, backend: Backend, ready: asyncio.Event) -> None:
-        """Forward every backend message to this process's sockets until cancelled."""
-        async with backend.subscribe() as messages:
-            ready.set()
-            async for message in messages:
-                self.dispatch(message)
+        """Forward every backend message to this process's sockets until cancelled; resubscribe on failure."""
+        while True:
+            try:
+                async with backend.subscribe() as messages:
+                    ready.set()
+                    async for message in messages:
+                        self.dispatch(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("fan-out listener failed; resubscribing (later entries fill any gap)")
+                await asyncio.sleep(1.0)
 
 
 async def stop_task(task: asyncio.Task[Any], grace: float = 2.0) -> None:

@@ -11,7 +11,7 @@ from handoff.web.state import SETTINGS
 # Scripts, styles and sockets from this origin only; no inline code, no framing, no plugins.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 STATIC_MAX_AGE = 300  # assets are not fingerprinted: short caching, revalidated with ETag / Last-Modified
 

@@ -83,7 +83,7 @@ async def _flow(base: str) -> None:
         await agent.send({"type": "claim", "conversation_id": cid})
         packet = await agent.next("conversation", conversation_id=cid)
         escalation = packet["escalation"]
-        assert escalation["reason"] in ("explicit_request", "acute_distress", "distress_trend")
+        assert escalation["reason"] in ("explicit_request", "acute_distress", "building_distress", "crisis")
         assert escalation["profile"]["id"] == "E1001" and escalation["tone_timeline"]
         kinds = [e["kind"] for e in packet["transcript"]]
         assert "employee" in kinds and "bot" in kinds

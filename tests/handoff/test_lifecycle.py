@@ -248,7 +248,7 @@ def journey() -> list[Outcome]:
         EmployeeSaid("I need help", "m1"),
         BotSaid(({"text": "Sorry to hear that"}, OFFER_REPLY)),
         ToneScored(1, "upset", 0.7, ("help",)),
-        Escalate("offer_accepted", "payroll", 0.7),
+        Escalate("accepted_offer", "payroll", 0.7),
         OfferTo(ANA, T0 + 30),
         Claim(ANA, T0 + 60),
         AgentSaid("ana", "Hi, I'm Ana", "a1"),

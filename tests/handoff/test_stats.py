@@ -43,7 +43,7 @@ def records() -> list[Conversation]:
     )
     second_tone = run(
         start("d", "E4", T0 + DAY),
-        (Escalate("distress_trend", "hr"), T0 + DAY),
+        (Escalate("building_distress", "hr"), T0 + DAY),
         (Claim(ALEX, T0 + 2 * DAY), T0 + DAY + 30),
         (Close("alex", NO), T0 + DAY + 40),
     )
@@ -55,7 +55,7 @@ def test_the_dashboard_numbers_follow_from_the_conversations() -> None:
     """Containment, reasons, time to a human, handle time, CSAT bot vs human and tone labels over a period."""
     stats = summarize(records(), T0, T0 + 7 * DAY)
     assert (stats["conversations"], stats["contained"], stats["containment_rate"]) == (4, 1, 0.25)
-    assert stats["escalations_by_reason"] == {"acute_distress": 1, "explicit_request": 1, "distress_trend": 1}
+    assert stats["escalations_by_reason"] == {"acute_distress": 1, "explicit_request": 1, "building_distress": 1}
     assert stats["time_to_human_s"] == {"median": 60.0, "mean": (60 + 120 + 30) / 3, "count": 3}
     assert stats["handle_time_s"]["median"] == 100.0 and stats["handle_time_s"]["count"] == 3
     assert stats["csat"] == {"bot": {"mean": 4.0, "count": 1}, "human": {"mean": 2.0, "count": 1}}

@@ -198,3 +198,16 @@ def test_after_a_hand_back_only_new_evidence_escalates() -> None:
 
 def test_external_intents() -> None:
     assert is_external("EXTERNAL_handed_back") and not is_external("request_human") and not is_external(None)
+
+
+def test_every_escalation_reason_has_a_queue_priority() -> None:
+    """The handoff service ranks every reason the policy can give (names must match across the two)."""
+    import inspect
+    import re
+
+    import bot.escalation
+    from handoff.core.routing import HEAD_START
+
+    reasons = set(re.findall(r'escalate\("([a-z_]+)"', inspect.getsource(bot.escalation)))
+    assert {"crisis", "acute_distress", "building_distress", "accepted_offer"} <= reasons
+    assert reasons <= set(HEAD_START), reasons - set(HEAD_START)
