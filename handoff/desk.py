@@ -23,6 +23,7 @@ from handoff.core.events import (
     BotSaid,
     Escalate,
     Event,
+    NobodyAvailable,
     OfferMade,
     OfferTo,
     OfferWithdrawn,
@@ -63,6 +64,7 @@ class Desk:
         self._route_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unattended_since: dict[str, float] = {}
+        self._nobody_since: dict[str, float] = {}
 
     # --- conversations ------------------------------------------------------------------------------
     async def open(self, conversation_id: str, employee_id: str) -> Conversation:
@@ -257,8 +259,11 @@ class Desk:
                 conv = await self.backend.get(cid)
                 if conv is None or conv.state is not State.QUEUED or conv.offered_to:
                     continue
-                # Those who let it lapse come last, but come round again rather than never.
-                chosen = choose_agent(loads.values(), skill, conv.passed_over) or choose_agent(loads.values(), skill)
+                # Those who let it lapse or declined come last, after a pause, rather than never again.
+                chosen = choose_agent(loads.values(), skill, conv.passed_over)
+                rested = conv.last_offer_end is None or now - conv.last_offer_end >= self.settings.offer_sla
+                if chosen is None and rested:
+                    chosen = choose_agent(loads.values(), skill)
                 if chosen is None:
                     continue
                 try:
@@ -288,7 +293,25 @@ class Desk:
                     await self.apply(cid, AgentLost(account.id, "disconnected"))
                 except HandoffError:
                     log.debug("agent-lost skipped", extra={"conversation_id": cid})
+        await self._give_up_when_nobody_is_left(now)
         await self.route()
+
+    async def _give_up_when_nobody_is_left(self, now: float) -> None:
+        """A queue whose agents all went offline: after a grace period, ticket its waiting employees."""
+        loads = await self.loads(now)
+        for skill in SKILLS:
+            waiting = await self.backend.queue(skill)
+            if not waiting or any(load.online and skill in load.skills for load in loads.values()):
+                self._nobody_since.pop(skill, None)
+                continue
+            since = self._nobody_since.setdefault(skill, now)
+            if now - since < self.settings.nobody_grace:
+                continue
+            for cid, _ in waiting:
+                try:
+                    await self.apply(cid, NobodyAvailable())
+                except HandoffError:
+                    log.debug("nobody-available skipped", extra={"conversation_id": cid})
 
     # --- tasks --------------------------------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:

@@ -88,6 +88,7 @@ class Settings:
     offer_sla: float = 30.0
     reply_sla: float = 180.0
     agent_grace: float = 15.0
+    nobody_grace: float = 60.0
     heartbeat: float = 5.0
     typing_timeout: float = 6.0
     hello_timeout: float = 10.0
@@ -114,6 +115,7 @@ class Settings:
             offer_sla=_number(env, "HANDOFF_OFFER_SLA", 30.0),
             reply_sla=_number(env, "HANDOFF_REPLY_SLA", 180.0),
             agent_grace=_number(env, "HANDOFF_AGENT_GRACE", 15.0),
+            nobody_grace=_number(env, "HANDOFF_NOBODY_GRACE", 60.0),
             heartbeat=_number(env, "HANDOFF_HEARTBEAT", 5.0),
             typing_timeout=_number(env, "HANDOFF_TYPING_TIMEOUT", 6.0),
             hello_timeout=_number(env, "HANDOFF_HELLO_TIMEOUT", 10.0),

@@ -115,6 +115,11 @@ class CancelWaiting:
 
 
 @dataclass(frozen=True)
+class NobodyAvailable:
+    """Every agent who could take the conversation went offline while it waited: ticket, back to the bot."""
+
+
+@dataclass(frozen=True)
 class AgentLost:
     """The agent disconnected for good or did not answer in time: the conversation goes back to the queue."""
 
@@ -143,6 +148,7 @@ Event = (
     | Close
     | Rate
     | CancelWaiting
+    | NobodyAvailable
     | AgentLost
     | Tick
 )

@@ -31,6 +31,7 @@ from handoff.core.events import (
     Escalate,
     Event,
     HandBack,
+    NobodyAvailable,
     OfferMade,
     OfferTo,
     OfferWithdrawn,
@@ -132,7 +133,10 @@ def _withdraw_offer(d: _Draft) -> None:
     if d.conv.offered_to is not None:
         d.effects.append(OfferWithdrawn(d.conv.offered_to))
         d.conv = d.conv.with_(
-            offered_to=None, offer_deadline=None, passed_over=(*d.conv.passed_over, d.conv.offered_to)
+            offered_to=None,
+            offer_deadline=None,
+            passed_over=(*d.conv.passed_over, d.conv.offered_to),
+            last_offer_end=d.now,
         )
 
 
@@ -386,6 +390,20 @@ def _cancel_waiting(d: _Draft, e: CancelWaiting) -> None:
     d.system("You stopped waiting; you're back with the assistant.", "cancelled")
 
 
+def _nobody_available(d: _Draft, e: NobodyAvailable) -> None:
+    _require(d.conv, State.QUEUED)
+    d.queue.append(QueueOp(d.conv.queue_skill or "hr", None))
+    _withdraw_offer(d)
+    d.conv = d.conv.with_(state=State.BOT, queue_skill=None, queue_score=None, queued_at=None, passed_over=())
+    d.effects.append(OpenTicket("nobody_available"))
+    d.effects.append(ResumeBot({"agent_name": None, "summary": "", "reason": "unavailable"}))
+    d.system(
+        "Everyone who could help has gone offline, so I won't keep you waiting: I've saved this conversation as "
+        "a request, and someone will contact you within one working day. You're back with the assistant.",
+        "ticket",
+    )
+
+
 def _agent_lost(d: _Draft, e: AgentLost) -> None:
     _require_owner(d.conv, e.agent_id)
     _release_agent(d)
@@ -418,6 +436,7 @@ _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
     Close: _close,
     Rate: _rate,
     CancelWaiting: _cancel_waiting,
+    NobodyAvailable: _nobody_available,
     AgentLost: _agent_lost,
     Tick: _tick,
 }

@@ -115,6 +115,7 @@ class Conversation:
     offered_to: str | None = None
     offer_deadline: float | None = None
     passed_over: tuple[str, ...] = ()
+    last_offer_end: float | None = None
     agent: AgentRef | None = None
     claimed_at: float | None = None
     reply_deadline: float | None = None

@@ -326,7 +326,12 @@
     }
     toast(f.message || 'Something went wrong.');
     if (f.ref === 'message') { // the refused reply is not acknowledged: show it as not sent
-      for (const t of S.tabs.values()) for (const [id, p] of t.pending) { p.el.lastChild.textContent = 'Not sent'; p.el.classList.add('failed'); t.pending.delete(id); }
+      for (const t of S.tabs.values()) {
+        for (const [id, p] of t.pending) {
+          if (f.client_id && id !== f.client_id) continue; // the server names the refused reply
+          p.el.lastChild.textContent = 'Not sent'; p.el.classList.add('failed'); t.pending.delete(id);
+        }
+      }
     }
     if (f.ref === 'claim' || f.ref === 'transfer') S.focusNext = null;
     if (['hand_back', 'close', 'transfer'].includes(f.ref)) { S.closing.clear(); for (const t of S.tabs.values()) renderControls(t); }

@@ -336,6 +336,11 @@
         S.connectedOnce = true;
         S.attempt = 0;
         S.conv = f.state || null;
+        if (f.reset) { // the server's log restarted (e.g. an in-process service restarted): redraw from it
+          S.rendered.clear();
+          S.maxId = 0;
+          ui.log.querySelectorAll("[data-id]").forEach((el) => el.remove());
+        }
         S.lastKnown = Number(f.last_id) || 0;
         if (S.maxId < S.lastKnown) busy();
         setStatus("connected");

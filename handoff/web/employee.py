@@ -47,13 +47,18 @@ class EmployeeConnection(Connection):
         """Welcome, then everything after ``last_seen``, then the queue position (runs in the outbox)."""
 
         async def replay() -> None:
+            nonlocal last_seen
             conv = await self.desk.backend.get(self.cid)
             if conv is None:
                 return
+            reset = last_seen > conv.last_id  # the client saw more than the log holds: it restarted
+            if reset:
+                last_seen = self.delivered[self.cid] = 0
             entries = await self.desk.backend.read_log(self.cid, after=last_seen)
             await self.ws.send_json(
                 {
                     "type": "welcome",
+                    "reset": reset,
                     "conversation_id": self.cid,
                     "employee_id": self.employee_id,
                     "state": conv.state.value,

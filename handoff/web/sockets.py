@@ -71,18 +71,25 @@ async def frame_loop(
     async for msg in ws:
         if msg.type is WSMsgType.ERROR:
             break
-        frame_type: str | None = None
+        frame: dict[str, Any] = {}
         try:
             if msg.type is not WSMsgType.TEXT:
                 raise BadFrame("binary frames are not supported")
             frame = parse_frame(msg.data, schemas, max_text)
-            frame_type = frame["type"]
             await handle(frame)
         except HandoffError as exc:
             log.info("frame refused: %s (%s)", exc.code, exc, extra=dict(context))
-            connection.send(error_frame(exc, frame_type))
+            connection.send(_answering(error_frame(exc, frame.get("type")), frame))
             if exc.close_code is not None:
                 await ws.close(code=exc.close_code, message=exc.code.encode())
         except Exception:
             log.exception("frame handler failed", extra=dict(context))
-            connection.send(internal_error_frame(frame_type))
+            connection.send(_answering(internal_error_frame(frame.get("type")), frame))
+
+
+def _answering(error: dict[str, object], frame: Mapping[str, Any]) -> dict[str, object]:
+    """An error frame that names the client_id / conversation_id of the frame it answers, when known."""
+    for key in ("client_id", "conversation_id"):
+        if frame.get(key) is not None:
+            error[key] = frame[key]
+    return error

@@ -23,6 +23,7 @@ from handoff.core.events import (
     Escalate,
     Event,
     HandBack,
+    NobodyAvailable,
     OfferMade,
     OfferTo,
     OfferWithdrawn,
@@ -106,6 +107,7 @@ EVENTS: dict[str, Event] = {
     "close_employee": Close(None),
     "rate": Rate(5),
     "cancel_waiting": CancelWaiting(),
+    "nobody_available": NobodyAvailable(),
     "agent_lost": AgentLost("ana", "disconnected"),
     "tick": Tick(),
 }
@@ -142,6 +144,7 @@ ALLOWED: dict[str, dict[str, State]] = {
         "add_note": State.QUEUED,
         "close_employee": State.CLOSED,
         "cancel_waiting": State.BOT,
+        "nobody_available": State.BOT,
         "tick": State.QUEUED,
     },
     "queued+offer": {
@@ -154,6 +157,7 @@ ALLOWED: dict[str, dict[str, State]] = {
         "add_note": State.QUEUED,
         "close_employee": State.CLOSED,
         "cancel_waiting": State.BOT,
+        "nobody_available": State.BOT,
         "tick": State.QUEUED,
     },
     "with_agent": {
@@ -957,3 +961,14 @@ def test_entries_round_trip_through_json() -> None:
     """Every entry of a journey survives to_dict/JSON/from_dict unchanged."""
     for entry in (e for o in journey() for e in o.entries):
         assert Entry.from_dict(json.loads(json.dumps(entry.to_dict()))) == entry
+
+
+def test_nobody_left_to_help_opens_a_ticket_and_returns_to_the_bot() -> None:
+    """When every agent went offline, a waiting employee is told, ticketed and handed back to the bot."""
+    conv = STATES["queued+offer"]()
+    outcome = apply(conv, NobodyAvailable(), T0)
+    assert outcome.conversation.state is State.BOT and outcome.conversation.queue_score is None
+    assert OpenTicket("nobody_available") in outcome.effects
+    assert ResumeBot({"agent_name": None, "summary": "", "reason": "unavailable"}) in outcome.effects
+    assert outcome.queue == (QueueOp(conv.queue_skill or "hr", None),)
+    assert system_events(outcome) == ["ticket"] and outcome.entries[-1].for_employee

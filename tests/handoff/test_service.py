@@ -459,3 +459,31 @@ async def test_a_lost_fan_out_message_is_filled_from_the_log(stack: Stack) -> No
     assert second["id"] == first["id"] + 1
     await client.close()
     await alex.close()
+
+
+async def test_a_decline_is_respected_and_nobody_left_means_a_ticket(tmp_path: Path, backend: Backend) -> None:
+    """A declined offer is not pushed straight back; when every agent leaves, the waiter is ticketed, not stranded."""
+    async with stand_in_rasa() as (rasa, rasa_url):
+        settings = make_settings(tmp_path, RASA_URL=rasa_url, **{**FAST, "HANDOFF_NOBODY_GRACE": "0.5"})
+        async with handoff_service(settings, backend) as url:
+            rasa.handoff_url = url
+            alex = await agent(url, "alex")
+            client, _ = await escalate(Stack(url, rasa, backend))
+            cid = (await alex.next("offer"))["conversation_id"]
+            await alex.send({"type": "decline", "conversation_id": cid})
+            await alex.next("offer_withdrawn", conversation_id=cid)
+            assert not [f for f in await alex.quiet(0.6) if f.get("type") == "offer"], "not offered straight back"
+            await alex.send({"type": "presence", "status": "away"})
+            ticket = await client.entry(kind="system", timeout=5)
+            while ticket["data"]["event"] != "ticket":
+                ticket = await client.entry(kind="system", timeout=5)
+            assert ticket["data"]["state"] == "bot" and "request" in ticket["text"]
+            greeting = await client.entry(kind="bot")
+            while greeting["id"] < ticket["id"]:
+                greeting = await client.entry(kind="bot")
+            assert greeting["text"].startswith("Welcome back.")
+            record = await backend.get(cid)
+            assert record is not None and record.state.value == "bot"
+            assert cid not in [c for c, _ in await backend.queue("hr")]
+            for c in (client, alex):
+                await c.close()
