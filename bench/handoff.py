@@ -3,7 +3,7 @@ that answers at once, and the time from an escalation to the agent's offer, on b
 
     scripts/handoff-bench   (or: PYTHONPATH=. <handoff env>/bin/python -m bench.handoff [--messages N])
 
-Prints a table and writes bench/results/handoff.json. Rasa's own latency is measured by bench/nlu.py.
+Prints a table and writes bench/results/handoff-<clients>-clients.json. Rasa's own latency is measured by bench/nlu.py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from handoff.backend.redis import RedisBackend
 from handoff.settings import Settings
 from tests.handoff.harness import agent, employee, handoff_service, stand_in_rasa
 
-RESULTS = Path(__file__).resolve().parent / "results" / "handoff.json"
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -90,8 +90,9 @@ async def main(messages: int, clients: int, redis_url: str) -> None:
         print(
             f"{name:<8} {r['round_trip_p50_ms']:>8} {r['round_trip_p99_ms']:>8} {r['messages_per_s']:>8} {r['escalation_to_offer_p50_ms']:>24}"
         )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({"messages": messages, "clients": clients, **results}, indent=2) + "\n")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"handoff-{clients}-clients.json"
+    out.write_text(json.dumps({"messages": messages, "clients": clients, **results}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ class Settings:
     reply_sla: float = 180.0
     agent_grace: float = 15.0
     nobody_grace: float = 60.0
+    retention: float = 90 * 86400
     heartbeat: float = 5.0
     typing_timeout: float = 6.0
     hello_timeout: float = 10.0
@@ -116,6 +117,7 @@ class Settings:
             reply_sla=_number(env, "HANDOFF_REPLY_SLA", 180.0),
             agent_grace=_number(env, "HANDOFF_AGENT_GRACE", 15.0),
             nobody_grace=_number(env, "HANDOFF_NOBODY_GRACE", 60.0),
+            retention=_number(env, "HANDOFF_RETENTION_DAYS", 90) * 86400,
             heartbeat=_number(env, "HANDOFF_HEARTBEAT", 5.0),
             typing_timeout=_number(env, "HANDOFF_TYPING_TIMEOUT", 6.0),
             hello_timeout=_number(env, "HANDOFF_HELLO_TIMEOUT", 10.0),

@@ -25,7 +25,7 @@ from redis.exceptions import WatchError
 
 from handoff.backend.base import AgentAccount, Backend, Step, commit_message, dumps
 from handoff.core.events import Outcome
-from handoff.core.model import JSON, Conversation, Entry
+from handoff.core.model import JSON, Conversation, Entry, State
 from handoff.core.routing import next_wait_estimate
 from handoff.errors import NotFound
 
@@ -33,10 +33,11 @@ from handoff.errors import NotFound
 class RedisBackend(Backend):
     name = "redis"
 
-    def __init__(self, url: str, prefix: str = "kd:") -> None:
+    def __init__(self, url: str, prefix: str = "kd:", retention: float = 90 * 86400) -> None:
         # redis-py's annotations cover bytes and str replies at once; with decode_responses every reply is str.
         self._redis: Any = aioredis.Redis.from_url(url, decode_responses=True)
         self._p = prefix
+        self._retention = int(retention)  # a closed conversation's record and log expire after this
 
     def _k(self, *parts: str) -> str:
         return self._p + ":".join(parts)
@@ -90,6 +91,9 @@ class RedisBackend(Backend):
             pipe.zrem(self._k("deadlines"), cid)
         else:
             pipe.zadd(self._k("deadlines"), {cid: conv.deadline})
+        if conv.state is State.CLOSED:
+            pipe.expire(self._k("conv", cid), self._retention)
+            pipe.expire(self._k("log", cid), self._retention)
         pipe.publish(self._k("events"), dumps(commit_message(outcome)))
 
     async def read_log(self, conversation_id: str, after: int = 0) -> list[Entry]:

@@ -30,7 +30,7 @@ DEMO_PASSWORD_KEY = web.AppKey("demo_password", str)
 
 def make_backend(settings: Settings) -> Backend:
     if settings.redis_url:
-        return RedisBackend(settings.redis_url, settings.redis_prefix)
+        return RedisBackend(settings.redis_url, settings.redis_prefix, settings.retention)
     return MemoryBackend()
 
 

@@ -419,3 +419,24 @@ async def test_different_prefixes_do_not_share(two_redis: tuple[RedisBackend, Re
     finally:
         await other.close()
         await _drop_prefix(other_prefix)
+
+
+async def test_closed_conversations_expire_in_redis(redis_prefix: str) -> None:
+    """Redis keeps a closed conversation's record and log for the retention period only."""
+    from handoff.backend.redis import RedisBackend
+    from handoff.core.events import Close, EmployeeSaid
+    from handoff.core.lifecycle import apply, start
+    from tests.handoff.conftest import REDIS_URL, _drop_prefix
+
+    store = RedisBackend(REDIS_URL, redis_prefix, retention=3600)
+    try:
+        await store.create(start("c-ttl", "E1", 1.0))
+        await store.commit("c-ttl", lambda c: apply(c, EmployeeSaid("hi"), 2.0))
+        ttl = store._redis.ttl
+        assert await ttl(f"{redis_prefix}conv:c-ttl") == -1, "open conversations do not expire"
+        await store.commit("c-ttl", lambda c: apply(c, Close(None), 3.0))
+        assert 0 < await ttl(f"{redis_prefix}conv:c-ttl") <= 3600
+        assert 0 < await ttl(f"{redis_prefix}log:c-ttl") <= 3600
+    finally:
+        await store.close()
+        await _drop_prefix(redis_prefix)
