@@ -152,4 +152,8 @@ class ActionEscalate(Action):
             f"I've opened request #{ticket_id} with our conversation so far, and a person will contact you "
             "within one working day.".strip()
         )
+        # Best effort: the handoff service records it, so the dashboard doesn't count it as contained.
+        ticketed = {"conversation_id": tracker.sender_id, "employee_id": profile.id, "reason": reason}
+        ticketed |= {"evidence": evidence, "skill": skill, "ticket": str(ticket_id)}
+        await send_escalation(handoff_url, ticketed, settings.handoff_service_token)
         return [*events, SlotSet("handoff_ticket", str(ticket_id))]

@@ -33,6 +33,7 @@ from handoff.core.events import (
     RelayToBot,
     ResumeBot,
     Tick,
+    Ticketed,
     ToneScored,
     WaitObserved,
 )
@@ -92,13 +93,12 @@ class Desk:
             distress = min(max(float(payload.get("distress") or 0.0), 0.0), 1.0)
         except (TypeError, ValueError) as exc:
             raise BadFrame("distress must be a number") from exc
-        event = Escalate(
-            reason=str(payload.get("reason") or "explicit_request"),
-            skill=skill if skill in SKILLS else "hr",
-            distress=distress,
-            packet={k: v for k, v in payload.items() if k not in ("conversation_id", "employee_id")},
-        )
-        return await self.apply(cid, event)
+        reason = str(payload.get("reason") or "explicit_request")
+        skill = skill if skill in SKILLS else "hr"
+        packet = {k: v for k, v in payload.items() if k not in ("conversation_id", "employee_id", "ticket")}
+        if payload.get("ticket"):  # nobody was available: the bot opened a request instead
+            return await self.apply(cid, Ticketed(reason, skill, str(payload["ticket"])[:32], distress, packet))
+        return await self.apply(cid, Escalate(reason, skill, distress, packet))
 
     async def _perform(self, outcome: Outcome) -> None:
         conv = outcome.conversation

@@ -51,6 +51,9 @@ def summarize(conversations: Iterable[Conversation], start: float, end: float) -
         "contained": len(contained),
         "containment_rate": round(len(contained) / len(chosen), 3) if chosen else None,
         "escalations": len(escalated),
+        "ticketed": sum(
+            1 for c in escalated if c.escalation and "ticket" in c.escalation.packet and not c.handled_by_human
+        ),
         "escalations_by_reason": dict(Counter(c.escalation.reason for c in escalated if c.escalation)),
         "time_to_human_s": _spread(to_human),
         "handle_time_s": _spread(handled),

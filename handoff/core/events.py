@@ -40,6 +40,17 @@ class Escalate:
 
 
 @dataclass(frozen=True)
+class Ticketed:
+    """The assistant escalated but nobody was available, so it opened request ``ticket`` instead."""
+
+    reason: str
+    skill: str
+    ticket: str
+    distress: float = 0.0
+    packet: JSON = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class BotFailed:
     """Rasa or the action server did not answer; ``agents_online`` says whether a person could take over."""
 
@@ -137,6 +148,7 @@ Event = (
     | BotSaid
     | ToneScored
     | Escalate
+    | Ticketed
     | BotFailed
     | OfferTo
     | Claim

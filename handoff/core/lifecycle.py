@@ -43,6 +43,7 @@ from handoff.core.events import (
     RelayToBot,
     ResumeBot,
     Tick,
+    Ticketed,
     ToneScored,
     Transfer,
     WaitObserved,
@@ -204,6 +205,14 @@ def _escalate(d: _Draft, e: Escalate) -> None:
     d.conv = d.conv.with_(escalation=escalation, escalated_at=d.conv.escalated_at or d.now)
     d.effects.append(PauseBot())
     d.system("Connecting you with a person. You can keep writing here while you wait.", "queued", reason=e.reason)
+
+
+def _ticketed(d: _Draft, e: Ticketed) -> None:
+    """Recorded for the dashboard (not contained) and for agents; the conversation stays with the bot."""
+    _require(d.conv, State.BOT, State.OFFERED)
+    escalation = Escalation(e.reason, e.skill, e.distress, d.now, {**e.packet, "ticket": e.ticket})
+    d.conv = d.conv.with_(escalation=escalation, escalated_at=d.conv.escalated_at or d.now)
+    d.log(Kind.NOTE, f"No one was available: request #{e.ticket} opened ({e.reason}).", "assistant", ticket=e.ticket)
 
 
 def _bot_failed(d: _Draft, e: BotFailed) -> None:
@@ -425,6 +434,7 @@ _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
     BotSaid: _bot_said,
     ToneScored: _tone_scored,
     Escalate: _escalate,
+    Ticketed: _ticketed,
     BotFailed: _bot_failed,
     OfferTo: _offer_to,
     Claim: _claim,

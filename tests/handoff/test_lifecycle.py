@@ -35,6 +35,7 @@ from handoff.core.events import (
     RelayToBot,
     ResumeBot,
     Tick,
+    Ticketed,
     ToneScored,
     Transfer,
     WaitObserved,
@@ -108,6 +109,7 @@ EVENTS: dict[str, Event] = {
     "rate": Rate(5),
     "cancel_waiting": CancelWaiting(),
     "nobody_available": NobodyAvailable(),
+    "ticketed": Ticketed("explicit_request", "hr", "42"),
     "agent_lost": AgentLost("ana", "disconnected"),
     "tick": Tick(),
 }
@@ -115,6 +117,7 @@ EVENTS: dict[str, Event] = {
 # The state each allowed (state, event) pair leads to; every other pair must raise.
 ALLOWED: dict[str, dict[str, State]] = {
     "bot": {
+        "ticketed": State.BOT,
         "employee_said": State.BOT,
         "bot_said": State.BOT,
         "tone_scored": State.BOT,
@@ -125,6 +128,7 @@ ALLOWED: dict[str, dict[str, State]] = {
         "tick": State.BOT,
     },
     "offered": {
+        "ticketed": State.OFFERED,
         "employee_said": State.OFFERED,
         "bot_said": State.BOT,
         "tone_scored": State.OFFERED,
@@ -972,3 +976,15 @@ def test_nobody_left_to_help_opens_a_ticket_and_returns_to_the_bot() -> None:
     assert ResumeBot({"agent_name": None, "summary": "", "reason": "unavailable"}) in outcome.effects
     assert outcome.queue == (QueueOp(conv.queue_skill or "hr", None),)
     assert system_events(outcome) == ["ticket"] and outcome.entries[-1].for_employee
+
+
+def test_a_ticketed_escalation_is_recorded_and_the_bot_keeps_the_conversation() -> None:
+    """No agent was free: the escalation and ticket are kept (for agents and the dashboard); nothing is queued."""
+    outcome = apply(STATES["bot"](), Ticketed("acute_distress", "payroll", "77", 0.9, {"evidence": {"x": 1}}), T0)
+    conv = outcome.conversation
+    assert conv.state is State.BOT and conv.escalated_at == T0
+    assert conv.escalation is not None and conv.escalation.reason == "acute_distress"
+    assert conv.escalation.packet == {"evidence": {"x": 1}, "ticket": "77"}
+    (note,) = outcome.entries
+    assert note.kind is Kind.NOTE and not note.for_employee and "#77" in note.text
+    expect_only(outcome)

@@ -487,3 +487,26 @@ async def test_a_decline_is_respected_and_nobody_left_means_a_ticket(tmp_path: P
             assert cid not in [c for c, _ in await backend.queue("hr")]
             for c in (client, alex):
                 await c.close()
+
+
+async def test_an_escalation_turned_ticket_is_recorded_not_queued(stack: Stack) -> None:
+    """When the bot opened a ticket (nobody free), the service records the escalation without queueing it."""
+    client, _ = await employee(stack.url)
+    cid = next(f["conversation_id"] for f in client.pending + client.seen if f.get("type") == "welcome")
+    auth = {"Authorization": "Bearer service-token"}
+    body = {
+        "conversation_id": cid,
+        "employee_id": "E1001",
+        "reason": "acute_distress",
+        "skill": "payroll",
+        "ticket": "77",
+    }
+    status, answer = await http_json("POST", f"{stack.url}/api/escalations", body, auth)
+    assert (status, answer) == (202, {"state": "bot"})
+    record = await stack.backend.get(cid)
+    assert record is not None and record.escalation is not None and record.escalation.packet["ticket"] == "77"
+    assert not await stack.backend.queue("payroll")
+    assert not [f for f in await client.quiet(0.3) if f.get("type") == "entry"], "the note is for agents only"
+    status, _ = await http_json("POST", f"{stack.url}/api/escalations", {**body, "distress": "very"}, auth)
+    assert status == 400
+    await client.close()

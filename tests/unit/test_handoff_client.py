@@ -93,6 +93,9 @@ def test_no_agent_or_refusal_falls_back_to_a_ticket(
         handoff_url(f"http://127.0.0.1:{service.port}")
         _, messages = run_action(ActionEscalate(), tracker("payday", "ugh", slots={"escalation": DECISION}), domain)
     assert "No one from Payroll is free" in messages[-1]["text"] and "request #" in messages[-1]["text"]
+    recorded = [r for r in service.received if "ticket" in r]
+    assert len(recorded) == 1 and recorded[0]["reason"] == DECISION["reason"], "the service learns of the ticket"
+    assert recorded[0]["ticket"] in messages[-1]["text"]
 
 
 def test_unreachable_handoff_service_falls_back(rt: Runtime, domain: dict[str, Any], handoff_url: Any) -> None:
@@ -106,7 +109,10 @@ def test_slow_handoff_service_falls_back(rt: Runtime, domain: dict[str, Any], ha
     with FakeHandoff(available=True, delay=2.0) as service:
         handoff_url(f"http://127.0.0.1:{service.port}")
         _, messages = run_action(ActionEscalate(), tracker("payday", "ugh", slots={"escalation": DECISION}), domain)
-    assert "request #" in messages[-1]["text"] and service.received == []
+    assert "request #" in messages[-1]["text"]
+    assert [sorted(r) for r in service.received] == [
+        sorted(["conversation_id", "employee_id", "reason", "evidence", "skill", "ticket"])
+    ]
 
 
 def test_crisis_after_a_ticket_still_reaches_a_live_agent(
