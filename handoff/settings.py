@@ -89,11 +89,16 @@ class Settings:
     reply_sla: float = 180.0
     agent_grace: float = 15.0
     nobody_grace: float = 60.0
+    relay_retry: float = 45.0
     retention: float = 90 * 86400
     heartbeat: float = 5.0
     typing_timeout: float = 6.0
     hello_timeout: float = 10.0
     tick: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.relay_retry <= self.rasa_timeout:
+            raise SettingsError("HANDOFF_RELAY_RETRY must exceed HANDOFF_RASA_TIMEOUT, or a slow reply is asked twice")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -117,6 +122,7 @@ class Settings:
             reply_sla=_number(env, "HANDOFF_REPLY_SLA", 180.0),
             agent_grace=_number(env, "HANDOFF_AGENT_GRACE", 15.0),
             nobody_grace=_number(env, "HANDOFF_NOBODY_GRACE", 60.0),
+            relay_retry=_number(env, "HANDOFF_RELAY_RETRY", 45.0),
             retention=_number(env, "HANDOFF_RETENTION_DAYS", 90) * 86400,
             heartbeat=_number(env, "HANDOFF_HEARTBEAT", 5.0),
             typing_timeout=_number(env, "HANDOFF_TYPING_TIMEOUT", 6.0),

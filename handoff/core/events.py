@@ -10,8 +10,11 @@ from handoff.core.model import JSON, AgentRef, Conversation, Entry
 # --- events -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EmployeeSaid:
+    """``retry_at``: if the assistant has not answered by then (its relaying process died), relay again."""
+
     text: str
     client_id: str | None = None
+    retry_at: float | None = None
 
 
 @dataclass(frozen=True)

@@ -158,11 +158,19 @@ def _employee_said(d: _Draft, e: EmployeeSaid) -> None:
     d.conv = _remember_client_id(d.conv, "employee", e.client_id, entry.id)
     d.ack = entry.id
     d.effects.append(RelayToBot(e.text, entry.id))
+    if e.retry_at is not None and d.conv.state in (State.BOT, State.OFFERED):
+        d.conv = d.conv.with_(unanswered=(entry.id, e.text), unanswered_deadline=e.retry_at)
+
+
+def _answered(d: _Draft) -> None:
+    """The assistant answered (or was found down, or people took over): nothing left to relay again."""
+    d.conv = d.conv.with_(unanswered=None, unanswered_deadline=None)
 
 
 def _bot_said(d: _Draft, e: BotSaid) -> None:
     # Replies computed before the pause (the escalation message itself) still arrive once queued.
     _require(d.conv, State.BOT, State.OFFERED, State.QUEUED)
+    _answered(d)
     offered = False
     for reply in e.replies:
         custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
@@ -203,6 +211,7 @@ def _escalate(d: _Draft, e: Escalate) -> None:
         return
     _enqueue(d, e.skill, queue_score(e.reason, e.distress, d.now))
     d.conv = d.conv.with_(escalation=escalation, escalated_at=d.conv.escalated_at or d.now)
+    _answered(d)
     d.effects.append(PauseBot())
     d.system("Connecting you with a person. You can keep writing here while you wait.", "queued", reason=e.reason)
 
@@ -217,6 +226,7 @@ def _ticketed(d: _Draft, e: Ticketed) -> None:
 
 def _bot_failed(d: _Draft, e: BotFailed) -> None:
     _require(d.conv, State.BOT, State.OFFERED)
+    _answered(d)
     if e.agents_online:
         _enqueue(d, "hr", queue_score("bot_unavailable", 0.0, d.now))
         d.conv = d.conv.with_(escalation=_unavailable_escalation(d.now), escalated_at=d.conv.escalated_at or d.now)
@@ -423,6 +433,11 @@ def _agent_lost(d: _Draft, e: AgentLost) -> None:
 
 
 def _tick(d: _Draft, e: Tick) -> None:
+    if d.conv.unanswered_deadline is not None and d.conv.unanswered_deadline <= d.now:
+        pending = d.conv.unanswered
+        _answered(d)  # one retry only; if it fails too, the relay reports the assistant as down
+        if pending is not None and d.conv.state in (State.BOT, State.OFFERED):
+            d.effects.append(RelayToBot(pending[1], pending[0]))
     if d.conv.offer_deadline is not None and d.conv.offer_deadline <= d.now:
         _withdraw_offer(d)
     if d.conv.reply_deadline is not None and d.conv.reply_deadline <= d.now and d.conv.agent is not None:

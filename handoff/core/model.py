@@ -128,11 +128,14 @@ class Conversation:
     outcome: str | None = None
     closed_at: float | None = None
     recent_client_ids: tuple[tuple[str, int], ...] = ()
+    unanswered: tuple[int, str] | None = None
+    unanswered_deadline: float | None = None
 
     @property
     def deadline(self) -> float | None:
         """The earliest moment a timer tick can change this conversation, if any."""
-        pending = [t for t in (self.offer_deadline, self.reply_deadline) if t is not None]
+        timers = (self.offer_deadline, self.reply_deadline, self.unanswered_deadline)
+        pending = [t for t in timers if t is not None]
         return min(pending) if pending else None
 
     def with_(self, **changes: Any) -> Conversation:
@@ -153,6 +156,9 @@ class Conversation:
             values["agent"] = AgentRef(**values["agent"])
         values["passed_over"] = tuple(values.get("passed_over") or ())
         values["recent_client_ids"] = tuple((str(c), int(i)) for c, i in values.get("recent_client_ids") or ())
+        if values.get("unanswered"):
+            entry_id, text = values["unanswered"]
+            values["unanswered"] = (int(entry_id), str(text))
         return cls(**values)
 
     def summary(self) -> JSON:

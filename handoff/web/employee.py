@@ -123,7 +123,8 @@ class EmployeeConnection(Connection):
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
         if kind == "message":
-            outcome = await self.desk.apply(self.cid, EmployeeSaid(frame["text"], frame.get("client_id")))
+            retry_at = self.desk.clock() + self.desk.settings.relay_retry
+            outcome = await self.desk.apply(self.cid, EmployeeSaid(frame["text"], frame.get("client_id"), retry_at))
             self.send({"type": "ack", "client_id": frame.get("client_id"), "id": outcome.ack})
             if self._typing_off is not None:
                 await self.typing(False)

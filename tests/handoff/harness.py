@@ -46,6 +46,8 @@ class StandInRasa:
         body = await request.json()
         cid, text = body["sender"], body["message"]
         self.received.append((cid, text, body.get("metadata") or {}))
+        if "slow" in text:
+            await asyncio.sleep(3.0)
         if cid in self.paused:
             return web.json_response([])
         if "person" in text:

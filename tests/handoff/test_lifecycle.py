@@ -988,3 +988,28 @@ def test_a_ticketed_escalation_is_recorded_and_the_bot_keeps_the_conversation() 
     (note,) = outcome.entries
     assert note.kind is Kind.NOTE and not note.for_employee and "#77" in note.text
     expect_only(outcome)
+
+
+def test_an_unanswered_message_is_relayed_again_once() -> None:
+    """If the assistant's answer never comes (the relaying process died), a tick relays the message once more."""
+    said = apply(STATES["bot"](), EmployeeSaid("slow question", "c1", retry_at=T0 + 45), T0)
+    conv = said.conversation
+    entry_id = said.entries[0].id
+    assert conv.unanswered == (entry_id, "slow question") and conv.deadline == T0 + 45
+    early = apply(conv, Tick(), T0 + 44)
+    assert early.effects == () and early.conversation.unanswered is not None
+    retried = apply(conv, Tick(), T0 + 45)
+    assert retried.effects == (RelayToBot("slow question", entry_id),)
+    assert retried.conversation.unanswered is None and retried.conversation.deadline is None
+    again = apply(retried.conversation, Tick(), T0 + 200)
+    assert again.effects == (), "one retry only"
+    answered = apply(conv, BotSaid(({"text": "here you go"},)), T0 + 1)
+    assert answered.conversation.unanswered is None and apply(answered.conversation, Tick(), T0 + 99).effects == ()
+    assert Conversation.from_dict(conv.to_dict()) == conv
+
+
+def test_messages_to_people_are_not_tracked_for_a_bot_answer() -> None:
+    """While queued or with an agent the relay is for the record only: no retry is armed."""
+    for state in ("queued", "with_agent"):
+        said = apply(STATES[state](), EmployeeSaid("hello", None, retry_at=T0 + 45), T0)
+        assert said.conversation.unanswered is None

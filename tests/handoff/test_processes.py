@@ -92,6 +92,8 @@ def processes(tmp_path: Path, rasa: tuple[StandInRasa, str], redis_prefix: str) 
         "RASA_TOKEN": "rasa-token",
         "HANDOFF_AGENT_GRACE": "30",
         "HANDOFF_TICK": "0.1",
+        "HANDOFF_RASA_TIMEOUT": "5",
+        "HANDOFF_RELAY_RETRY": "6",
     }
     started = [Process(env, free_port(), tmp_path / f"handoff-{i}.log") for i in range(2)]
     try:
@@ -160,3 +162,22 @@ async def test_killing_a_process_mid_conversation_loses_nothing(
     assert status == 200 and body["backend_kind"] == "redis"
     await resumed.close()
     await alex.close()
+
+
+async def test_a_message_in_flight_when_its_process_dies_still_gets_its_answer(
+    processes: list[Process], rasa: tuple[StandInRasa, str]
+) -> None:
+    """The relay dies with the process; another process relays the message again and the answer arrives once."""
+    first, second = processes
+    await asyncio.gather(first.start(), second.start())
+    client, token = await employee(first.url)
+    await client.send({"type": "message", "text": "a slow question", "client_id": "s1"})
+    mine = await client.entry(kind="employee")
+    await asyncio.sleep(0.5)  # the stand-in Rasa takes 3 s to answer; the process dies before that
+    first.kill()
+    resumed, _ = await employee(second.url, token=token, last_seen=mine["id"])
+    answer = await resumed.entry(kind="bot", timeout=20)
+    assert answer["text"] == "bot: a slow question"
+    assert [r[1] for r in rasa[0].received].count("a slow question") == 2, "at least once: relayed again"
+    assert not [f for f in await resumed.quiet(4) if f.get("kind") == "bot"], "answered once"
+    await resumed.close()
