@@ -172,6 +172,17 @@ def test_form_answers_are_not_failures_or_topics() -> None:
     assert run([turn("request_human", answering_form=True)])[0].reason == "explicit_request"
 
 
+def test_a_distressed_sensitive_topic_escalates_even_inside_a_form() -> None:
+    """'My manager keeps shouting at me, I can't cope' while asked for a date: a person, not 'try again'."""
+    upset = turn("report_harassment", 0.88, "anxious", confidence=0.49, answering_form=True)
+    (o,) = run([upset])
+    assert (o.decision, o.reason, o.evidence["topic"]) == (Decision.ESCALATE, "sensitive_topic", "report_harassment")
+    calm_button = turn("health_leave", 0.1, "neutral", confidence=0.9, answering_form=True)
+    assert run([calm_button])[0].decision == Decision.CONTINUE
+    unsure = turn("report_harassment", 0.88, "anxious", confidence=0.3)
+    assert run([unsure])[0].reason != "sensitive_topic", "below the lower confidence bar it is not a topic"
+
+
 def test_an_offer_not_shown_is_not_pending() -> None:
     """If the offer was decided but never shown (e.g. inside a form), a later 'yes' is not an acceptance."""
     first = POLICY.decide(State(), turn("payday", T.moderate, "anxious"), CALM)
