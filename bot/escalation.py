@@ -70,9 +70,9 @@ class Thresholds:
     failures: int = 3
     repeats: int = 2
     intent_confidence: float = 0.5
-    # A distressed message about a sensitive topic counts even when the NLU is less sure, and also in the
-    # middle of a form ("my manager keeps shouting at me" while asked for a date); a calm form answer
-    # like the "Sick leave" button does not.
+    # In the middle of a form, a distressed message about a sensitive topic counts even when the NLU is
+    # less sure ("my manager keeps shouting at me" while asked for a date: no offer can be shown there);
+    # a calm form answer like the "Sick leave" button does not.
     distressed_topic_confidence: float = 0.35
     repeat_contact_discount: float = 0.1
 
@@ -230,8 +230,12 @@ class EscalationPolicy:
             return escalate("accepted_offer")
         if state.offer_pending and turn.intent == "deny":
             return Outcome(Decision.CONTINUE, "offer_declined", evidence, replace(new, declined=True))
-        distressed_topic = turn.distress >= t.moderate - discount and turn.confidence >= t.distressed_topic_confidence
-        if turn.intent in SENSITIVE_INTENTS and ((confident and not turn.answering_form) or distressed_topic):
+        distressed_answer = (
+            turn.answering_form
+            and turn.distress >= t.moderate - discount
+            and turn.confidence >= t.distressed_topic_confidence
+        )
+        if turn.intent in SENSITIVE_INTENTS and ((confident and not turn.answering_form) or distressed_answer):
             return escalate("sensitive_topic", topic=turn.intent)
         if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4))

@@ -94,4 +94,6 @@ class EscalationPolicy(Policy):
         action = next_action(tracker)
         if action is not None and action in domain.action_names_or_texts:
             probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
+        # Rasa lets a running form's "happy path" prediction overrule every other policy unless the other
+        # prediction is also marked this way: an escalation must interrupt a form, so it is.
+        return self._prediction(probabilities, is_no_user_prediction=action == ESCALATE_ACTION)

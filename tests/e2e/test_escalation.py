@@ -102,3 +102,20 @@ def test_acute_distress(assistant: Assistant) -> None:
     assert escalation["reason"] == "acute_distress", escalation
     assert escalation["evidence"]["tone"] in {"angry", "sad", "anxious"} and escalation["evidence"]["cues"]
     assert "request #" in reply
+
+
+def test_distress_about_a_sensitive_topic_interrupts_a_form(assistant: Assistant) -> None:
+    """Asked for a leave date, the employee says their manager keeps shouting at them: a person, not the form."""
+    sender = new_sender()
+    assistant.say(sender, "I want to book time off", employee="E1002")
+    replies = text_of(
+        assistant.say(
+            sender,
+            "I'm so stressed, my manager keeps shouting at me and I can't cope. I need to talk to a person",
+            employee="E1002",
+        )
+    )
+    assert "couldn't read a date" not in replies and "request #" in replies
+    tracker = assistant.tracker(sender)
+    assert tracker["slots"]["escalation"]["decision"] == "escalate"
+    assert not (tracker.get("active_loop") or {}).get("name"), "the leave form is no longer running"

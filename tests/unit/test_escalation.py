@@ -179,8 +179,10 @@ def test_a_distressed_sensitive_topic_escalates_even_inside_a_form() -> None:
     assert (o.decision, o.reason, o.evidence["topic"]) == (Decision.ESCALATE, "sensitive_topic", "report_harassment")
     calm_button = turn("health_leave", 0.1, "neutral", confidence=0.9, answering_form=True)
     assert run([calm_button])[0].decision == Decision.CONTINUE
-    unsure = turn("report_harassment", 0.88, "anxious", confidence=0.3)
+    unsure = turn("report_harassment", 0.88, "anxious", confidence=0.3, answering_form=True)
     assert run([unsure])[0].reason != "sensitive_topic", "below the lower confidence bar it is not a topic"
+    outside = turn("report_harassment", 0.88, "anxious", confidence=0.45)
+    assert run([outside])[0].decision == Decision.OFFER, "outside a form an unsure topic gets the offer instead"
 
 
 def test_an_offer_not_shown_is_not_pending() -> None:
