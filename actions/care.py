@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import intent_of, transcript
+from actions.context import intent_of, topic_intent, transcript
 from actions.conversation import cancel_events
 from actions.handoff_client import agents_available, send_escalation
 from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
@@ -107,7 +107,7 @@ class ActionEscalate(Action):
         # Every escalation is recorded and offered to live agents, also after an earlier request (a crisis
         # after a ticket must still reach a person now); only the fallback differs.
         await off_loop(rt.store.record_escalation, tracker.sender_id, profile.id, reason, evidence)
-        skill = "hr" if topic else skill_for(evidence.get("intent") or intent_of(tracker))
+        skill = "hr" if topic else skill_for(topic_intent(tracker))
         settings = load_settings()
         handoff_url = settings.handoff_url
         if await agents_available(handoff_url, skill):
@@ -120,7 +120,10 @@ class ActionEscalate(Action):
                 "skill": skill,
                 "tone_timeline": tracker.get_slot("tone_timeline") or [],
                 "tone": tracker.get_slot("tone") or "neutral",
-                "distress": float(tracker.get_slot("distress") or 0.0),
+                # An accepted offer's "yes please" is calm: the distress that led here is the trend's.
+                "distress": max(
+                    float(tracker.get_slot("distress") or 0.0), float(tracker.get_slot("distress_trend") or 0.0)
+                ),
                 "cues": latest_cues(tracker),
                 "slots": conversation_slots({**tracker.slots, "sensitive_topic": topic}),
                 "profile": profile_facts(profile, rt.today()),

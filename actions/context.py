@@ -6,6 +6,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.escalation import NON_REQUEST_INTENTS
+
 
 def employee_id(tracker: Tracker) -> str | None:
     """The employee bound to this conversation by the channel (message metadata)."""
@@ -20,6 +22,16 @@ def employee_id(tracker: Tracker) -> str | None:
     started = tracker.get_slot("session_started_metadata") or {}
     value = started.get("employee_id") if isinstance(started, dict) else None
     return str(value) if value else None
+
+
+def topic_intent(tracker: Tracker) -> str | None:
+    """The latest intent that was a request ("yes please" to an offer is about the payslip before it)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if name and name not in NON_REQUEST_INTENTS and not name.startswith("EXTERNAL_"):
+                return str(name)
+    return intent_of(tracker)
 
 
 def intent_of(tracker: Tracker) -> str | None:

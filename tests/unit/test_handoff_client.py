@@ -188,3 +188,24 @@ def test_escalation_payload_without_tone_or_history(rt: Runtime, domain: dict[st
     assert (payload["tone"], payload["distress"], payload["cues"], payload["slots"]) == ("neutral", 0.0, [], {})
     assert payload["profile"]["is_new_hire"] is True and payload["profile"]["tenure_months"] == 0
     assert payload["past_conversations"] == []
+
+
+def test_an_accepted_offer_goes_to_the_team_of_the_request_before_it(
+    rt: Runtime, domain: dict[str, Any], handoff_url: Any
+) -> None:
+    """'Yes please' to an offer after a payslip complaint reaches Payroll, with the distress that led there."""
+    earlier = {
+        "event": "user",
+        "text": "my payslip is wrong again",
+        "parse_data": {"intent": {"name": "payslip", "confidence": 0.9}},
+    }
+    accepted = {"decision": "escalate", "reason": "accepted_offer", "evidence": {"intent": "affirm"}}
+    slots = {"escalation": accepted, "distress": 0.02, "distress_trend": 0.71}
+    with FakeHandoff(available=True) as service:
+        handoff_url(f"http://127.0.0.1:{service.port}")
+        _, messages = run_action(
+            ActionEscalate(), tracker("affirm", "yes please", slots=slots, events=[earlier]), domain
+        )
+    (payload,) = service.received
+    assert payload["skill"] == "payroll" and "from Payroll" in messages[-1]["text"]
+    assert payload["distress"] == 0.71
