@@ -301,6 +301,8 @@ def run_services(settings: Settings, model: Path) -> int:
     print(
         json.dumps(
             {
+                "employee_demo_page": f"http://{LOOPBACK}:{settings.handoff_port}/",
+                "agent_console": f"http://{LOOPBACK}:{settings.handoff_port}/console (demo agents alex, sam, morgan)",
                 "handoff_service": f"http://{LOOPBACK}:{settings.handoff_port} (websockets /ws/employee, /ws/agent)",
                 "rasa_rest_webhook": f"http://{LOOPBACK}:{settings.rasa_port}/webhooks/rest/webhook",
                 "rasa_api": f"http://{LOOPBACK}:{settings.rasa_port} (token in {settings.var_dir / 'rasa_token'})",
