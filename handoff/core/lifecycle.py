@@ -363,6 +363,13 @@ def _hand_back(d: _Draft, e: HandBack) -> None:
 
 
 def _close(d: _Draft, e: Close) -> None:
+    if d.conv.state is State.CLOSED and e.agent_id is not None:
+        # The employee ended the chat first: the agent who had it can still label the escalation, once.
+        if d.conv.agent is None or d.conv.agent.id != e.agent_id or d.conv.label is not None:
+            raise IllegalTransition(f"conversation {d.conv.id} is closed")
+        d.conv = d.conv.with_(label=_check_label(e.label))
+        d.log(Kind.NOTE, "Labelled after the employee ended the chat.", e.agent_id, labelled=True)
+        return
     if e.agent_id is None:
         _require(d.conv, State.BOT, State.OFFERED, State.QUEUED, State.WITH_AGENT)
         label = None

@@ -498,6 +498,10 @@
   function renderControls(tab) {
     const owner = tab.mode === 'owner', busy = S.closing.has(tab.id);
     for (const el of [tab.reply, tab.sendBtn, tab.canned, tab.transferInput, tab.transferBtn, tab.handBackBtn, tab.closeBtn]) el.disabled = !owner || busy;
+    // The employee ended the chat while it was ours: the escalation can still be labelled (once).
+    const s = tab.summary || {}, labelable = tab.mode === 'ended' && s.state === 'closed' && s.agent && S.agent && s.agent.id === S.agent.id && !tab.labelled;
+    tab.closeBtn.disabled = !(owner || labelable) || busy;
+    tab.closeBtn.textContent = labelable ? 'Label this chat' : 'Close';
     tab.composer.classList.toggle('disabled', !owner);
     tab.reply.placeholder = owner ? 'Write a reply…' : 'Replies are off: you don’t have this conversation.';
     const notes = tab.mode !== 'ended';

@@ -260,7 +260,9 @@ class AgentConnection(Connection):
             await self.desk.apply(cid, HandBack(me, frame.get("summary") or "", frame["label"]))
         elif kind == "close":
             assert cid is not None
-            await self.desk.apply(cid, Close(me, frame["label"]))
+            outcome = await self.desk.apply(cid, Close(me, frame["label"]))
+            if not outcome.load:  # only labelled (the employee had ended it): nothing else will release the tab
+                self.send(self._released(cid))
         elif kind == "ping":
             self.send({"type": "pong"})
         elif kind == "hello":

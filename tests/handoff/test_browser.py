@@ -18,7 +18,7 @@ from playwright.async_api import Browser, Locator, Page, async_playwright, expec
 from handoff.backend.memory import MemoryBackend
 from handoff.web.app import create_app
 from handoff.web.employee import EmployeeConnection
-from handoff.web.state import HUB
+from handoff.web.state import BACKEND, HUB
 from tests.handoff.conftest import make_settings
 from tests.handoff.harness import DEMO_PASSWORD, StandInRasa, serve_app, stand_in_rasa
 
@@ -200,3 +200,34 @@ async def test_supervisor_dashboard_and_phone_sized_widget(site: Site, browser: 
     log = phone.get_by_test_id("kd-messages")
     assert await log.get_attribute("role") == "log" and await log.get_attribute("aria-live") == "polite"
     await shot(phone, "widget-phone")
+
+
+async def test_agent_labels_a_chat_the_employee_ended(site: Site, browser: Browser) -> None:
+    """The employee ends the chat first; the agent's console still asks for the escalation label."""
+    agent = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    employee = await (await browser.new_context(viewport={"width": 1100, "height": 800})).new_page()
+    for page in (agent, employee):
+        page.set_default_timeout(TIMEOUT_MS)
+    await sign_in(agent, site.url, "alex")
+    await employee.goto(site.url + "/")
+    await employee.get_by_test_id("kd-demo-employee").select_option("E1003")
+    await employee.get_by_test_id("kd-demo-start").click()
+    await employee.get_by_test_id("kd-input").fill("I need a person")
+    await employee.get_by_test_id("kd-input").press("Enter")
+    item = agent.get_by_test_id("kd-queue-item").first
+    await item.get_by_test_id("kd-claim").first.click()
+    conversation = agent.get_by_test_id("kd-conversation")
+    cid = await conversation.get_attribute("data-conversation-id")
+    await expect(messages(employee, "system", "Alex (HR) joined the chat.")).to_have_count(1)
+    await employee.get_by_test_id("kd-end").click()
+    label_button = conversation.get_by_test_id("kd-close")
+    await expect(label_button).to_have_text("Label this chat")
+    await expect(label_button).to_be_enabled()
+    await label_button.click()
+    dialog = agent.get_by_test_id("kd-label-dialog")
+    await dialog.get_by_test_id("kd-label-needed-no").click()
+    await dialog.get_by_test_id("kd-label-tone-no").click()
+    await dialog.get_by_test_id("kd-label-submit").click()
+    await expect(agent.locator(f'[data-testid="kd-tab"][data-conversation-id="{cid}"]')).to_have_count(0)
+    record = await site.app[BACKEND].get(cid or "")  # type: ignore[index]
+    assert record is not None and record.label is not None and record.label["needed"] is False

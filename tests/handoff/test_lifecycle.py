@@ -1013,3 +1013,16 @@ def test_messages_to_people_are_not_tracked_for_a_bot_answer() -> None:
     for state in ("queued", "with_agent"):
         said = apply(STATES[state](), EmployeeSaid("hello", None, retry_at=T0 + 45), T0)
         assert said.conversation.unanswered is None
+
+
+def test_the_agent_can_label_once_after_the_employee_ended_the_chat() -> None:
+    """An employee ending a chat with an agent leaves the label to that agent, once; nobody else may set it."""
+    ended = run(in_with_agent(), Close(None), now=T0)
+    assert ended.label is None and ended.agent is not None and ended.agent.id == "ana"
+    with pytest.raises(IllegalTransition):
+        apply(ended, Close("ben", LABEL), T0 + 1)
+    labelled = apply(ended, Close("ana", LABEL), T0 + 1)
+    assert labelled.conversation.label is not None and labelled.conversation.label["needed"] == LABEL["needed"]
+    assert labelled.conversation.state is State.CLOSED and not labelled.load and not labelled.entries[0].for_employee
+    with pytest.raises(IllegalTransition):
+        apply(labelled.conversation, Close("ana", LABEL), T0 + 2)

@@ -510,3 +510,23 @@ async def test_an_escalation_turned_ticket_is_recorded_not_queued(stack: Stack) 
     status, _ = await http_json("POST", f"{stack.url}/api/escalations", {**body, "distress": "very"}, auth)
     assert status == 400
     await client.close()
+
+
+async def test_the_agent_labels_a_chat_the_employee_ended(stack: Stack) -> None:
+    """The employee leaves first; the agent who had the chat still labels the escalation, once."""
+    alex = await agent(stack.url, "alex")
+    client, _ = await escalate(stack)
+    cid = (await alex.next("offer"))["conversation_id"]
+    await alex.send({"type": "claim", "conversation_id": cid})
+    await alex.next("conversation", conversation_id=cid)
+    await client.send({"type": "end"})
+    await alex.next("released", conversation_id=cid)
+    label = {"needed": True, "tone_right": False, "comment": "was upset about pay"}
+    await alex.send({"type": "close", "conversation_id": cid, "label": label})
+    await alex.next("released", conversation_id=cid)
+    record = await stack.backend.get(cid)
+    assert record is not None and record.label == label
+    await alex.send({"type": "close", "conversation_id": cid, "label": label})
+    assert (await alex.next("error", conversation_id=cid))["code"] == "illegal_transition"
+    await client.close()
+    await alex.close()
