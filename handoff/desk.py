@@ -78,9 +78,10 @@ class Desk:
             raise Forbidden(f"conversation {conversation_id} is not {employee_id}'s")
         return conv
 
-    async def apply(self, conversation_id: str, event: Event) -> Outcome:
+    async def apply(self, conversation_id: str, event: Event, capacity: tuple[str, int] | None = None) -> Outcome:
+        """``capacity``: (agent id, limit) that the commit must respect atomically (claims, transfers)."""
         now = self.clock()
-        outcome = await self.backend.commit(conversation_id, lambda conv: lifecycle.apply(conv, event, now))
+        outcome = await self.backend.commit(conversation_id, lambda conv: lifecycle.apply(conv, event, now), capacity)
         await self._perform(outcome)
         return outcome
 

@@ -19,6 +19,7 @@ from handoff.core.events import Outcome
 from handoff.core.model import JSON, Conversation, Entry
 
 Step = Callable[[Conversation], Outcome]
+Capacity = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,12 @@ class Backend(ABC):
     async def get(self, conversation_id: str) -> Conversation | None: ...
 
     @abstractmethod
-    async def commit(self, conversation_id: str, step: Step) -> Outcome:
-        """Apply ``step`` atomically; NotFound if there is no such conversation; the step's errors propagate."""
+    async def commit(self, conversation_id: str, step: Step, capacity: Capacity | None = None) -> Outcome:
+        """Apply ``step`` atomically; NotFound if there is no such conversation; the step's errors propagate.
+
+        With ``capacity`` (agent id, limit) the commit also refuses, atomically, with AtCapacity when that
+        agent already has ``limit`` other conversations: two claims by one agent can't both fit.
+        """
 
     @abstractmethod
     async def read_log(self, conversation_id: str, after: int = 0) -> list[Entry]:

@@ -10,11 +10,11 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from handoff.backend.base import AgentAccount, Backend, Step, commit_message
+from handoff.backend.base import AgentAccount, Backend, Capacity, Step, commit_message
 from handoff.core.events import Outcome
 from handoff.core.model import JSON, Conversation, Entry
 from handoff.core.routing import next_wait_estimate
-from handoff.errors import NotFound
+from handoff.errors import AtCapacity, NotFound
 
 
 class MemoryBackend(Backend):
@@ -49,10 +49,14 @@ class MemoryBackend(Backend):
     async def get(self, conversation_id: str) -> Conversation | None:
         return self._conversations.get(conversation_id)
 
-    async def commit(self, conversation_id: str, step: Step) -> Outcome:
+    async def commit(self, conversation_id: str, step: Step, capacity: Capacity | None = None) -> Outcome:
         current = self._conversations.get(conversation_id)
         if current is None:
             raise NotFound(f"conversation {conversation_id}")
+        if capacity is not None:
+            agent_id, limit = capacity
+            if len(self._active.get(agent_id, set()) - {conversation_id}) >= limit:
+                raise AtCapacity(f"agent {agent_id} is at capacity")
         outcome = step(current)
         conv = outcome.conversation
         self._conversations[conversation_id] = conv

@@ -23,11 +23,11 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
-from handoff.backend.base import AgentAccount, Backend, Step, commit_message, dumps
+from handoff.backend.base import AgentAccount, Backend, Capacity, Step, commit_message, dumps
 from handoff.core.events import Outcome
 from handoff.core.model import JSON, Conversation, Entry, State
 from handoff.core.routing import next_wait_estimate
-from handoff.errors import NotFound
+from handoff.errors import AtCapacity, NotFound
 
 
 class RedisBackend(Backend):
@@ -58,15 +58,20 @@ class RedisBackend(Backend):
         raw = await self._redis.get(self._k("conv", conversation_id))
         return Conversation.from_dict(json.loads(raw)) if raw else None
 
-    async def commit(self, conversation_id: str, step: Step) -> Outcome:
+    async def commit(self, conversation_id: str, step: Step, capacity: Capacity | None = None) -> Outcome:
         key = self._k("conv", conversation_id)
+        load_key = self._k("active", capacity[0]) if capacity is not None else None
         async with self._redis.pipeline(transaction=True) as pipe:
             while True:
                 try:
-                    await pipe.watch(key)
+                    await pipe.watch(key, *([load_key] if load_key else []))
                     raw = await pipe.get(key)
                     if raw is None:
                         raise NotFound(f"conversation {conversation_id}")
+                    if capacity is not None and load_key is not None:
+                        others = set(await pipe.smembers(load_key)) - {conversation_id}
+                        if len(others) >= capacity[1]:
+                            raise AtCapacity(f"agent {capacity[0]} is at capacity")
                     outcome = step(Conversation.from_dict(json.loads(raw)))
                     pipe.multi()
                     self._write(pipe, conversation_id, outcome)

@@ -17,7 +17,7 @@ from handoff.core.events import AddNote, AgentSaid, Claim, Close, Decline, HandB
 from handoff.core.model import JSON, State
 from handoff.core.routing import priority
 from handoff.desk import Desk, agent_ref
-from handoff.errors import AtCapacity, BadFrame, Forbidden, NotFound
+from handoff.errors import BadFrame, Forbidden, NotFound
 from handoff.protocol import AGENT_FRAMES, PRESENCE, SKILLS
 from handoff.settings import Settings
 from handoff.web.hub import Connection, Thunk, stop_task, typing_message
@@ -178,12 +178,11 @@ class AgentConnection(Connection):
             raise NotFound(f"conversation {cid}")
         if not self.supervisor and conv.queue_skill is not None and conv.queue_skill not in self.account.skills:
             raise Forbidden(f"agent {self.account.id} lacks skill {conv.queue_skill}")
-        if len(await self.desk.backend.active(self.account.id)) >= self.account.capacity:
-            raise AtCapacity(f"agent {self.account.id} is at capacity")
-        await self.desk.apply(cid, Claim(agent_ref(self.account), self.desk.clock() + self.settings.reply_sla))
+        claim = Claim(agent_ref(self.account), self.desk.clock() + self.settings.reply_sla)
+        await self.desk.apply(cid, claim, capacity=(self.account.id, self.account.capacity))
 
     async def _transfer(self, frame: dict[str, Any]) -> None:
-        to_agent = None
+        to_agent, capacity = None, None
         if frame.get("to_agent"):
             account = await self.desk.backend.account(frame["to_agent"])
             if account is None:
@@ -197,13 +196,11 @@ class AgentConnection(Connection):
             load = (await self.desk.loads(self.desk.clock()))[account.id]
             if not load.online:
                 raise BadFrame(f"agent {account.id} is not online")
-            if load.active >= account.capacity:
-                raise AtCapacity(f"agent {account.id} is at capacity")
             to_agent = agent_ref(account)
+            capacity = (account.id, account.capacity)
         reply_deadline = self.desk.clock() + self.settings.reply_sla
-        await self.desk.apply(
-            frame["conversation_id"], Transfer(self.account.id, to_agent, frame.get("to_skill"), reply_deadline)
-        )
+        transfer = Transfer(self.account.id, to_agent, frame.get("to_skill"), reply_deadline)
+        await self.desk.apply(frame["conversation_id"], transfer, capacity=capacity)
 
     async def typing(self, cid: str, active: bool) -> None:
         timer = self._typing_off.pop(cid, None)

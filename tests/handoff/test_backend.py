@@ -440,3 +440,24 @@ async def test_closed_conversations_expire_in_redis(redis_prefix: str) -> None:
     finally:
         await store.close()
         await _drop_prefix(redis_prefix)
+
+
+async def test_one_agent_claiming_two_conversations_at_once_respects_capacity(backend: Backend) -> None:
+    """Capacity is checked inside the atomic commit: with room for one, exactly one of two claims fits."""
+    from handoff.core.events import Claim, Escalate
+    from handoff.core.lifecycle import apply, start
+    from handoff.core.model import AgentRef
+    from handoff.errors import AtCapacity
+
+    ana = AgentRef("ana", "Ana", "HR")
+    for round_ in range(10):
+        ids = [f"cap-{round_}-{i}" for i in range(2)]
+        for cid in ids:
+            await backend.create(start(cid, "E1", 1.0))
+            await backend.commit(cid, lambda c: apply(c, Escalate("explicit_request", "hr"), 2.0))
+        results = await asyncio.gather(
+            *(backend.commit(cid, lambda c: apply(c, Claim(ana, 99.0), 3.0), ("ana", 1 + round_ * 1)) for cid in ids),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(r, AtCapacity) for r in results) == 1, results
+        assert len(await backend.active("ana")) == round_ + 1
