@@ -210,10 +210,12 @@ class Desk:
         log.info("ticket %s opened", number, extra={"conversation_id": conv.id})
 
     # --- agents and routing -------------------------------------------------------------------------
-    async def loads(self, now: float) -> dict[str, AgentLoad]:
+    async def loads(self, now: float, count_offers: bool = True) -> dict[str, AgentLoad]:
+        """Every agent's presence and load; ``count_offers`` also reads the queues for pending offers
+        (routing needs them; "who is online" does not, and is asked on hot paths)."""
         statuses = await self.backend.statuses()
         pending: dict[str, int] = {}
-        for skill in SKILLS:
+        for skill in SKILLS if count_offers else ():
             for cid, _ in await self.backend.queue(skill):
                 conv = await self.backend.get(cid)
                 if conv is not None and conv.offered_to:
@@ -232,7 +234,7 @@ class Desk:
         return loads
 
     async def agents_online(self, skill: str) -> int:
-        loads = await self.loads(self.clock())
+        loads = await self.loads(self.clock(), count_offers=False)
         return sum(1 for load in loads.values() if load.online and skill in load.skills)
 
     async def position(self, conv: Conversation) -> tuple[int, float] | None:
@@ -299,10 +301,12 @@ class Desk:
 
     async def _give_up_when_nobody_is_left(self, now: float) -> None:
         """A queue whose agents all went offline: after a grace period, ticket its waiting employees."""
-        loads = await self.loads(now)
+        loads: dict[str, AgentLoad] | None = None  # read only when someone is waiting (every tick runs this)
         for skill in SKILLS:
             waiting = await self.backend.queue(skill)
-            if not waiting or any(load.online and skill in load.skills for load in loads.values()):
+            if waiting and loads is None:
+                loads = await self.loads(now, count_offers=False)
+            if not waiting or any(load.online and skill in load.skills for load in (loads or {}).values()):
                 self._nobody_since.pop(skill, None)
                 continue
             since = self._nobody_since.setdefault(skill, now)

@@ -38,27 +38,15 @@ def _flag(env: Mapping[str, str], key: str, default: bool) -> bool:
     raise SettingsError(f"{key} must be true or false, got {raw!r}")
 
 
-def _secret(env: Mapping[str, str], var_dir: Path) -> bytes:
-    """HANDOFF_SECRET, or one generated once and kept private in var/ (so tokens survive restarts)."""
-    if env.get("HANDOFF_SECRET"):
-        return env["HANDOFF_SECRET"].encode()
-    path = var_dir / "handoff_secret"
+def _kept_secret(env: Mapping[str, str], key: str, path: Path, size: int) -> str:
+    """``env[key]``, or a random value generated once and kept private at ``path`` (so it survives restarts,
+    and `make run` shares it with the other processes it starts, e.g. the action server's service token)."""
+    if env.get(key):
+        return env[key]
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(32))
-    return path.read_text().strip().encode()
-
-
-def _service_token(env: Mapping[str, str], var_dir: Path) -> str:
-    """HANDOFF_SERVICE_TOKEN, or the one `make run` generated into var/ for the action server too."""
-    if env.get("HANDOFF_SERVICE_TOKEN"):
-        return env["HANDOFF_SERVICE_TOKEN"]
-    path = var_dir / "handoff_service_token"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(24))
+        path.write_text(secrets.token_urlsafe(size))
     return path.read_text().strip()
 
 
@@ -110,8 +98,8 @@ class Settings:
             redis_prefix=env.get("HANDOFF_REDIS_PREFIX") or "kd:",
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=_rasa_token(env, var_dir),
-            secret=_secret(env, var_dir),
-            service_token=_service_token(env, var_dir),
+            secret=_kept_secret(env, "HANDOFF_SECRET", var_dir / "handoff_secret", 32).encode(),
+            service_token=_kept_secret(env, "HANDOFF_SERVICE_TOKEN", var_dir / "handoff_service_token", 24),
             var_dir=var_dir,
             static_dir=REPO_ROOT / "handoff" / "static",
             demo=_flag(env, "HANDOFF_DEMO", False),

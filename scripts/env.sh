@@ -39,22 +39,29 @@ MSG
   return 1
 }
 
-# Creates (once) the assistant's environment from requirements/rasa.lock and prints its folder.
-rasa_env() {
-  local py key env
-  py="$(find_python310)" || return 1
-  key="$(hash_files "$KINDRED_ROOT/requirements/rasa.lock")"
-  env="$KINDRED_CACHE_DIR/envs/rasa-$key"
+# Creates (once) the environment NAME from requirements/NAME.lock with the interpreter PY, prints its folder.
+# The folder is named by the hash of the lock, so a changed lock gets a fresh environment.
+pinned_env() {
+  local name="$1" py="$2" what="$3" key env
+  key="$(hash_files "$KINDRED_ROOT/requirements/$name.lock")"
+  env="$KINDRED_CACHE_DIR/envs/$name-$key"
   if [ ! -f "$env/.complete" ]; then
-    log "creating the assistant environment in $env (Python 3.10, pinned; takes a few minutes once)"
+    log "creating the $what environment in $env (pinned; takes a few minutes once)"
     rm -rf "$env"
     "$py" -m venv "$env" || return 1
     "$env/bin/python" -m pip install --quiet --no-deps --no-warn-script-location \
-        -r "$KINDRED_ROOT/requirements/rasa.lock" >"$env.install.log" 2>&1 \
+        -r "$KINDRED_ROOT/requirements/$name.lock" >"$env.install.log" 2>&1 \
       || { log "installing failed; see $env.install.log"; tail -20 "$env.install.log" >&2; return 1; }
     touch "$env/.complete"
   fi
   echo "$env"
+}
+
+# The assistant's environment (Python 3.10, Rasa 3.6).
+rasa_env() {
+  local py
+  py="$(find_python310)" || return 1
+  pinned_env rasa "$py" "assistant (Python 3.10)"
 }
 
 # Prints a Python >= 3.11 for the handoff service (current aiohttp/websockets/redis), or explains and fails.
@@ -77,20 +84,9 @@ find_python311() {
   return 1
 }
 
-# Creates (once) the handoff service's environment from requirements/handoff.lock and prints its folder.
+# The handoff service's environment (Python 3.11+, current aiohttp/websockets/redis).
 handoff_env() {
-  local py key env
+  local py
   py="$(find_python311)" || return 1
-  key="$(hash_files "$KINDRED_ROOT/requirements/handoff.lock")"
-  env="$KINDRED_CACHE_DIR/envs/handoff-$key"
-  if [ ! -f "$env/.complete" ]; then
-    log "creating the handoff service environment in $env (Python 3.11+, pinned)"
-    rm -rf "$env"
-    "$py" -m venv "$env" || return 1
-    "$env/bin/python" -m pip install --quiet --no-deps --no-warn-script-location \
-        -r "$KINDRED_ROOT/requirements/handoff.lock" >"$env.install.log" 2>&1 \
-      || { log "installing failed; see $env.install.log"; tail -20 "$env.install.log" >&2; return 1; }
-    touch "$env/.complete"
-  fi
-  echo "$env"
+  pinned_env handoff "$py" "handoff service (Python 3.11+)"
 }

@@ -407,22 +407,23 @@ def _rate(d: _Draft, e: Rate) -> None:
     d.log(Kind.RATING, e.comment[:1000], "employee", score=e.score)
 
 
-def _cancel_waiting(d: _Draft, e: CancelWaiting) -> None:
+def _back_to_bot_from_queue(d: _Draft, reason: str) -> None:
+    """Out of the queue (any pending offer withdrawn) and back to the assistant, which resumes."""
     _require(d.conv, State.QUEUED)
     d.queue.append(QueueOp(d.conv.queue_skill or "hr", None))
     _withdraw_offer(d)
     d.conv = d.conv.with_(state=State.BOT, queue_skill=None, queue_score=None, queued_at=None, passed_over=())
-    d.effects.append(ResumeBot({"agent_name": None, "summary": "", "reason": "cancelled"}))
+    d.effects.append(ResumeBot({"agent_name": None, "summary": "", "reason": reason}))
+
+
+def _cancel_waiting(d: _Draft, e: CancelWaiting) -> None:
+    _back_to_bot_from_queue(d, "cancelled")
     d.system("You stopped waiting; you're back with the assistant.", "cancelled")
 
 
 def _nobody_available(d: _Draft, e: NobodyAvailable) -> None:
-    _require(d.conv, State.QUEUED)
-    d.queue.append(QueueOp(d.conv.queue_skill or "hr", None))
-    _withdraw_offer(d)
-    d.conv = d.conv.with_(state=State.BOT, queue_skill=None, queue_score=None, queued_at=None, passed_over=())
+    _back_to_bot_from_queue(d, "unavailable")
     d.effects.append(OpenTicket("nobody_available"))
-    d.effects.append(ResumeBot({"agent_name": None, "summary": "", "reason": "unavailable"}))
     d.system(
         "Everyone who could help has gone offline, so I won't keep you waiting: I've saved this conversation as "
         "a request, and someone will contact you within one working day. You're back with the assistant.",

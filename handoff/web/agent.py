@@ -31,7 +31,7 @@ class AgentConnection(Connection):
     role = "agent"
 
     def __init__(self, ws: web.WebSocketResponse, desk: Desk, account: AgentAccount, settings: Settings) -> None:
-        super().__init__(ws)
+        super().__init__(ws, desk.backend)
         self.desk = desk
         self.account = account
         self.settings = settings
@@ -115,7 +115,7 @@ class AgentConnection(Connection):
         kind = message.get("t")
         if kind == "commit":
             cid = message["cid"]
-            self.deliver(cid, message["entries"], lambda entry: True)
+            self.deliver(cid, message["entries"])
             if cid in self.delivered or self.supervisor:
                 self.send({"type": "conversation_update", "conversation_id": cid, "summary": message["summary"]})
             for op in message["load"]:
@@ -152,9 +152,6 @@ class AgentConnection(Connection):
             )
         elif kind == "agents":
             self.once("agents", self.agents_snapshot)
-
-    async def backfill(self, cid: str, after: int) -> list[JSON]:
-        return [e.to_dict() for e in await self.desk.backend.read_log(cid, after)]
 
     def _released(self, cid: str) -> Thunk:
         async def release() -> None:
@@ -193,7 +190,7 @@ class AgentConnection(Connection):
                 skill = conv.queue_skill or (conv.escalation.skill if conv.escalation else None)
             if skill is not None and skill not in account.skills and account.role != "supervisor":
                 raise BadFrame(f"agent {account.id} lacks skill {skill}")
-            load = (await self.desk.loads(self.desk.clock()))[account.id]
+            load = (await self.desk.loads(self.desk.clock(), count_offers=False))[account.id]
             if not load.online:
                 raise BadFrame(f"agent {account.id} is not online")
             to_agent = agent_ref(account)

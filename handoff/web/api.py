@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from handoff.auth import Identity, check_password, hash_password, sign, verify
+from handoff.core.routing import wait_estimate
 from handoff.errors import BadFrame, Forbidden, FrameTooLarge, HandoffError, NotFound, Unauthorized
 from handoff.protocol import SKILLS
 from handoff.stats import summarize
@@ -91,8 +92,6 @@ async def availability(request: web.Request) -> web.Response:
     online = await desk.agents_online(skill)
     average = await request.app[BACKEND].average_wait(skill)
     queued = len(await request.app[BACKEND].queue(skill))
-    from handoff.core.routing import wait_estimate
-
     return web.json_response(
         {
             "skill": skill,
@@ -104,9 +103,13 @@ async def availability(request: web.Request) -> web.Response:
     )
 
 
+def _bearer(request: web.Request) -> str:
+    return request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+
+
 def _check_service_token(request: web.Request) -> None:
     expected = request.app[SETTINGS].service_token
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    given = _bearer(request)
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise Unauthorized("bad service token")
 
@@ -140,8 +143,7 @@ async def agent_login(request: web.Request) -> web.Response:
 
 def _identity(request: web.Request, roles: frozenset[str]) -> Identity:
     """The caller's signed token from ``Authorization: Bearer``; Unauthorized or Forbidden otherwise."""
-    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    identity = verify(request.app[SETTINGS].secret, token, request.app[DESK].clock())
+    identity = verify(request.app[SETTINGS].secret, _bearer(request), request.app[DESK].clock())
     if identity.role not in roles:
         raise Forbidden(f"role {identity.role} may not call {request.path}")
     return identity

@@ -22,11 +22,7 @@ from handoff.web.sockets import frame_loop, handshake, open_socket
 from handoff.web.state import DESK, HUB, SETTINGS
 
 log = logging.getLogger("handoff.employee")
-HIDDEN = frozenset(k.value for k in AGENT_ONLY)
-
-
-def visible_to_employee(entry: JSON) -> bool:
-    return entry.get("kind") not in HIDDEN
+HIDDEN = frozenset(k.value for k in AGENT_ONLY)  # entry kinds as they travel in frames
 
 
 class EmployeeConnection(Connection):
@@ -35,7 +31,7 @@ class EmployeeConnection(Connection):
     def __init__(
         self, ws: web.WebSocketResponse, desk: Desk, cid: str, employee_id: str, typing_timeout: float
     ) -> None:
-        super().__init__(ws)
+        super().__init__(ws, desk.backend)
         self.desk = desk
         self.cid = cid
         self.employee_id = employee_id
@@ -66,7 +62,7 @@ class EmployeeConnection(Connection):
                 }
             )
             for entry in entries:
-                if entry.kind not in AGENT_ONLY:
+                if entry.for_employee:
                     await self.ws.send_json({"type": "entry", "conversation_id": self.cid, **entry.to_dict()})
             self.delivered[self.cid] = max([last_seen, *(e.id for e in entries)])
             await self._queue_position()
@@ -74,11 +70,8 @@ class EmployeeConnection(Connection):
         self.delivered[self.cid] = last_seen
         self.send(replay)
 
-    async def backfill(self, cid: str, after: int) -> list[JSON]:
-        return [e.to_dict() for e in await self.desk.backend.read_log(cid, after)]
-
     def visible(self, entry: JSON) -> bool:
-        return visible_to_employee(entry)
+        return entry.get("kind") not in HIDDEN
 
     async def _queue_position(self) -> None:
         conv = await self.desk.backend.get(self.cid)
@@ -96,7 +89,7 @@ class EmployeeConnection(Connection):
         kind = message.get("t")
         if kind == "commit":
             if message["cid"] == self.cid:
-                self.deliver(self.cid, message["entries"], visible_to_employee)
+                self.deliver(self.cid, message["entries"])
             mine_waiting = message["cid"] == self.cid and (message["summary"]["state"] == "queued" or self._last_queue)
             if message["queue_changed"] or mine_waiting:
                 self.once("queue", self._queue_position)

@@ -30,8 +30,9 @@ class Connection:
 
     role = "connection"
 
-    def __init__(self, ws: web.WebSocketResponse) -> None:
+    def __init__(self, ws: web.WebSocketResponse, backend: Backend) -> None:
         self.ws = ws
+        self.backend = backend
         self.id = uuid.uuid4().hex
         self.delivered: dict[str, int] = {}
         self._outbox: asyncio.Queue[JSON | Thunk | _LiveEntry] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
@@ -66,15 +67,12 @@ class Connection:
 
         self.send(run)
 
-    def deliver(self, cid: str, entries: list[JSON], visible: Callable[[JSON], bool]) -> None:
+    def deliver(self, cid: str, entries: list[JSON]) -> None:
         """Live entries of a watched conversation; ids at or below what was sent are dropped when sending."""
         if cid not in self.delivered:
             return
         for entry in entries:
-            if visible(entry):
-                self.send(_LiveEntry(cid, entry))
-            else:
-                self.send(_LiveEntry(cid, entry, silent=True))
+            self.send(_LiveEntry(cid, entry))
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -94,10 +92,11 @@ class Connection:
                 await self.ws.close(code=1011, message=b"resume")
 
     async def backfill(self, cid: str, after: int) -> list[JSON]:
-        """Entries after ``after`` from the log, for a live entry that arrived past a gap (subclasses)."""
-        return []
+        """Entries after ``after`` from the log, for a live entry that arrived past a gap."""
+        return [e.to_dict() for e in await self.backend.read_log(cid, after)]
 
     def visible(self, entry: JSON) -> bool:
+        """Whether this socket's user may see the entry (employees: not notes or tone)."""
         return True
 
     async def _send_entry(self, item: _LiveEntry) -> None:
@@ -113,7 +112,7 @@ class Connection:
                 if self.visible(missing) and not self.ws.closed:
                     await self.ws.send_json({"type": "entry", "conversation_id": item.cid, **missing})
         self.delivered[item.cid] = item.entry["id"]
-        if not item.silent and not self.ws.closed:
+        if self.visible(item.entry) and not self.ws.closed:
             await self.ws.send_json({"type": "entry", "conversation_id": item.cid, **item.entry})
 
     def on_message(self, message: JSON) -> None:
@@ -124,7 +123,6 @@ class Connection:
 class _LiveEntry:
     cid: str
     entry: JSON
-    silent: bool = False
 
 
 class Hub:

@@ -10,13 +10,15 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.handoff.conftest import REDIS_URL, _drop_prefix
-from tests.handoff.harness import DEMO_PASSWORD, StandInRasa, agent, employee, http_json, stand_in_rasa
+from tests.handoff.harness import DEMO_PASSWORD, Client, StandInRasa, agent, employee, http_json, stand_in_rasa
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -104,20 +106,38 @@ def processes(tmp_path: Path, rasa: tuple[StandInRasa, str], redis_prefix: str) 
         asyncio.run(_drop_prefix(redis_prefix))
 
 
-async def test_an_employee_on_one_process_and_an_agent_on_another_talk_normally(
-    processes: list[Process], rasa: tuple[StandInRasa, str]
-) -> None:
-    """State and fan-out go through Redis: the queue, the claim and the messages cross processes."""
+@dataclass
+class Claimed:
+    """An employee on the first process whose conversation Alex, on the second, has claimed."""
+
+    alex: Client
+    client: Client
+    token: str
+    cid: str
+    joined: dict[str, Any]
+
+
+async def claimed_across(processes: list[Process], rasa: StandInRasa, escalations_to: Process) -> Claimed:
     first, second = processes
     await asyncio.gather(first.start(), second.start())
-    rasa[0].handoff_url = first.url
+    rasa.handoff_url = escalations_to.url
     alex = await agent(second.url, "alex")
-    client, _ = await employee(first.url)
+    client, token = await employee(first.url)
     await client.send({"type": "message", "text": "I need a person", "client_id": "m1"})
     cid = (await alex.next("offer"))["conversation_id"]
     await alex.send({"type": "claim", "conversation_id": cid})
     await alex.next("conversation", conversation_id=cid)
-    assert (await client.entry(kind="system", text="Alex (HR) joined the chat."))["data"]["state"] == "with_agent"
+    joined = await client.entry(kind="system", text="Alex (HR) joined the chat.")
+    return Claimed(alex, client, token, cid, joined)
+
+
+async def test_an_employee_on_one_process_and_an_agent_on_another_talk_normally(
+    processes: list[Process], rasa: tuple[StandInRasa, str]
+) -> None:
+    """State and fan-out go through Redis: the queue, the claim and the messages cross processes."""
+    claimed = await claimed_across(processes, rasa[0], escalations_to=processes[0])
+    alex, client, cid = claimed.alex, claimed.client, claimed.cid
+    assert claimed.joined["data"]["state"] == "with_agent"
     await client.send({"type": "message", "text": "are you there?", "client_id": "m2"})
     assert (await alex.entry(kind="employee", text="are you there?"))["conversation_id"] == cid
     await alex.send({"type": "message", "conversation_id": cid, "text": "Yes, I'm with you.", "client_id": "a1"})
@@ -132,15 +152,9 @@ async def test_killing_a_process_mid_conversation_loses_nothing(
     processes: list[Process], rasa: tuple[StandInRasa, str]
 ) -> None:
     """After SIGKILL and a restart, the employee resumes with everything said meanwhile and carries on."""
-    first, second = processes
-    await asyncio.gather(first.start(), second.start())
-    rasa[0].handoff_url = second.url
-    alex = await agent(second.url, "alex")
-    client, token = await employee(first.url)
-    await client.send({"type": "message", "text": "I need a person", "client_id": "m1"})
-    cid = (await alex.next("offer"))["conversation_id"]
-    await alex.send({"type": "claim", "conversation_id": cid})
-    await client.entry(kind="system", text="Alex (HR) joined the chat.")
+    first, _ = processes
+    claimed = await claimed_across(processes, rasa[0], escalations_to=processes[1])
+    alex, client, token, cid = claimed.alex, claimed.client, claimed.token, claimed.cid
     last_seen = max(f["id"] for f in client.seen + client.pending if f.get("type") == "entry")
 
     first.kill()
