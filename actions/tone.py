@@ -1,15 +1,15 @@
 """Per-turn tone and escalation decision, run by Rasa after every user message (also while paused).
 
 The ``tone`` slot's custom mapping names ``action_score_tone``, so ``action_extract_slots`` calls
-this action once per user turn. It reads the tone the NLU put on the message (one encoder pass
-for intent and tone), updates the trend and timeline, runs the escalation policy, and stores the
-decision, reason and evidence in slots. ``EXTERNAL_*`` intents (the handoff service handing the
-conversation back) are not the employee's words: no score, no timeline entry, no decision. While a
-person has the conversation (paused) messages are still scored, which only updates slots: Rasa
-predicts nothing while paused. Rasa does not deliver messages from slot-extraction
-actions, so the dialogue policy ``EscalationPolicy`` acts on the decision: ``action_escalate``
-right away (with crisis resources first when there is a crisis cue), or ``action_offer_human``
-after the bot's answer for an offer.
+this action once per user turn. It reads the tone the NLU put on the message (the tone encoder
+runs in the NLU pipeline, next to the shared one for intents), updates the trend and timeline, runs
+the escalation policy, and stores the decision, reason and evidence in slots. ``EXTERNAL_*``
+intents (the handoff service handing the conversation back) are not the employee's words: no
+score, no timeline entry, no decision. While a person has the conversation (paused) messages are
+still scored, which only updates slots: Rasa predicts nothing while paused. Rasa does not deliver
+messages from slot-extraction actions, so the dialogue policy ``EscalationPolicy`` acts on the
+decision: ``action_escalate`` right away (with crisis resources first when there is a crisis cue),
+or ``action_offer_human`` after the bot's answer for an offer.
 """
 
 from __future__ import annotations
@@ -120,6 +120,7 @@ class ActionScoreTone(Action):
             distress=float(tone.get("distress") or 0.0),
             crisis=bool(tone.get("acute")),
             cues=tuple(tone.get("cues") or ()),
+            intensity=float(tone.get("intensity", 1.0)),
             answering_form=answering_form(tracker),
         )
         rt = runtime()

@@ -1,4 +1,4 @@
-"""Benchmark tone scoring of one message (encoder + spaCy cues + model), and loading it.
+"""Benchmark tone scoring of one message (tone encoder + spaCy cues + heads), and loading it.
 
     scripts/py -m bench.tone [--rounds N]
 
@@ -30,27 +30,30 @@ def main() -> int:
     imports_s = time.perf_counter() - started
     from bot.nlu.encoder import SentenceEncoder
     from bot.settings import load_settings
+    from bot.tone.cues import CueExtractor
     from bot.tone.scorer import ToneScorer
     from bot.tone.training import load_tone_model, train_tone_if_needed
 
     settings = load_settings()
     model_path = train_tone_if_needed(settings)
     started = time.perf_counter()
-    encoder = SentenceEncoder(settings.encoder_dir)
-    scorer = ToneScorer(load_tone_model(model_path))
+    encoder, model, cues = SentenceEncoder(model_path), load_tone_model(model_path), CueExtractor()
+    scorer = ToneScorer(model, encoder, cues)
     load_s = time.perf_counter() - started
     for text in MESSAGES:
-        scorer.score(text, encoder.encode([text])[0])
+        scorer.score(text)
     end_to_end, scoring_only = [], []
     for i in range(args.rounds):
         text = MESSAGES[i % len(MESSAGES)]
         t0 = time.perf_counter()
-        vector = encoder.encode([text])[0]
+        scorer.score(text)
         t1 = time.perf_counter()
-        scorer.score(text, vector)
+        pooled = encoder.encode([text])[0]
         t2 = time.perf_counter()
-        end_to_end.append(t2 - t0)
-        scoring_only.append(t2 - t1)
+        model.score(pooled, cues.extract(text))
+        t3 = time.perf_counter()
+        end_to_end.append(t1 - t0)
+        scoring_only.append(t3 - t2)
     results = {
         "cpus": os.cpu_count(),
         "imports_s": round(imports_s, 3),
@@ -60,14 +63,14 @@ def main() -> int:
     }
     rows = [
         ("imports in a cold process (s)", results["imports_s"], "-"),
-        ("load: encoder + tone model + spaCy matchers (s)", results["load_s"], "<= 5"),
+        ("load: tone encoder + heads + spaCy matchers (s)", results["load_s"], "<= 5"),
         (
-            "one message incl. encoder p50 / p99 (ms)",
+            "one message incl. tone encoder p50 / p99 (ms)",
             f"{results['message_with_encoder']['p50_ms']} / {results['message_with_encoder']['p99_ms']}",
             "<= 10 / <= 30",
         ),
         (
-            "cues + classifier only p50 / p99 (ms)",
+            "cues + heads only p50 / p99 (ms)",
             f"{results['head_and_cues_only']['p50_ms']} / {results['head_and_cues_only']['p99_ms']}",
             "-",
         ),

@@ -78,7 +78,7 @@ def cmd_tone(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     from bot.tone.evaluate import evaluate, print_report
 
-    report = evaluate(settings, Path(args.data) if args.data else None, Path(args.out))
+    report = evaluate(train_tone_if_needed(settings), Path(args.data) if args.data else None, Path(args.out))
     print_report(report)
     print(f"wrote {args.out}/tone_eval.json, tone_confusion.png, tone_threshold.png")
     return 0

@@ -14,6 +14,7 @@ escalate    explicit_request   the employee asks for a person
 escalate    accepted_offer     the employee says yes to an offered person
 escalate    sensitive_topic    harassment, bereavement, health, job security
 escalate    acute_distress     distress >= ``acute`` on this turn, with an angry, anxious or sad tone
+                               and strong wording (intensity >= ``acute_intensity``)
 escalate    building_distress  the decaying distress trend >= ``trend`` after ``min_turns`` turns
 escalate    repeated_failure   ``failures`` fallbacks in a row, or the same request ``repeats``+1 times
 offer       moderate_distress  distress >= ``moderate`` (or trend >= ``moderate_trend``), offered once;
@@ -62,6 +63,9 @@ class Decision(str, Enum):
 @dataclass(frozen=True)
 class Thresholds:
     acute: float = 0.94
+    # The tone model is sure of "upset" for "a bit stressed" too: acute also needs strong wording
+    # (lexicon negativity, intensifiers, shouting, "!!"; see ``Cues.intensity``).
+    acute_intensity: float = 0.6
     moderate: float = 0.65
     trend: float = 0.6
     moderate_trend: float = 0.45
@@ -87,6 +91,7 @@ class Turn:
     distress: float = 0.0
     crisis: bool = False
     cues: tuple[str, ...] = ()
+    intensity: float = 1.0  # strength of the wording, 0..1; unknown counts as strong (distress alone decides)
     answering_form: bool = False  # a reply to a form's question: "travel" or "Sick leave" is no failure or topic
 
 
@@ -237,8 +242,8 @@ class EscalationPolicy:
         )
         if turn.intent in SENSITIVE_INTENTS and ((confident and not turn.answering_form) or distressed_answer):
             return escalate("sensitive_topic", topic=turn.intent)
-        if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES:
-            return escalate("acute_distress", threshold=round(t.acute - discount, 4))
+        if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES and turn.intensity >= t.acute_intensity:
+            return escalate("acute_distress", threshold=round(t.acute - discount, 4), intensity=turn.intensity)
         if new.turns >= t.min_turns and trend >= t.trend - discount:
             return escalate("building_distress", threshold=round(t.trend - discount, 4))
         needed_failures = t.failures - (1 if context.repeat_contact else 0)

@@ -163,8 +163,8 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 class ToneAnnotator(ConfiguredComponent):
     """Adds the tone of each message (label, calibrated distress, cues) to the parse result.
 
-    Reuses the embedding already on the message, so a turn costs one encoder pass. The tone model
-    is trained separately (``scripts/bot tone train``) and loaded from the cache; a missing model is
+    The tone has its own encoder (MiniLM fine-tuned for tone), so a turn costs two encoder passes,
+    the shared one for intents and this one. The tone model is trained separately (``scripts/bot tone train``) and loaded from the cache; a missing model is
     trained on first use. Failures and slow scoring give a neutral tone, never a failed parse.
     """
 
@@ -173,14 +173,14 @@ class ToneAnnotator(ConfiguredComponent):
         return {"deadline_ms": 250}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        from bot.tone.scorer import ToneScorer
-        from bot.tone.training import load_tone_model, train_tone_if_needed
+        from bot.tone.scorer import ToneScorer, load_tone_scorer
+        from bot.tone.training import train_tone_if_needed
 
         super().__init__(config)
         self._deadline = float(config["deadline_ms"]) / 1000
         self._scorer: ToneScorer | None = None
         try:
-            self._scorer = ToneScorer(load_tone_model(train_tone_if_needed(load_settings())))
+            self._scorer = load_tone_scorer(train_tone_if_needed(load_settings()))
         except Exception:
             log.warning("the tone model could not be loaded; every turn gets a neutral tone", exc_info=True)
 
@@ -191,10 +191,9 @@ class ToneAnnotator(ConfiguredComponent):
         from bot.tone.scorer import DEGRADED
 
         for message in messages:
-            vector = message.get(EMBEDDING)
-            if self._scorer is None or vector is None:
+            if self._scorer is None:
                 score = DEGRADED
             else:
-                score = self._scorer.score_within(_text(message), vector, self._deadline)
+                score = self._scorer.score_within(_text(message), self._deadline)
             message.set(TONE, score.as_dict(), add_to_output=True)
         return messages

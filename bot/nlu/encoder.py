@@ -45,16 +45,11 @@ def prepare_encoder(target: Path) -> Path:
     """Export the packaged weights to ``target/encoder.onnx`` once; safe when processes race."""
     if (target / "encoder.onnx").exists():
         return target
-    import onnx
-
     from bot.nlu.onnx_graph import build_model
 
-    source = packaged_model_dir()
     tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    onnx.save(build_model(source), str(tmp / "encoder.onnx"))
-    shutil.copy(source / "tokenizer.json", tmp / "tokenizer.json")
+    save_encoder(build_model(packaged_model_dir()), tmp)
     try:
         tmp.rename(target)
         log.info("exported the MiniLM encoder to %s", target)
@@ -63,8 +58,18 @@ def prepare_encoder(target: Path) -> Path:
     return target
 
 
+def save_encoder(graph: object, folder: Path) -> Path:
+    """Write an encoder folder: the ONNX ``graph`` and the packaged tokenizer."""
+    import onnx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    onnx.save(graph, str(folder / "encoder.onnx"))
+    shutil.copy(packaged_model_dir() / "tokenizer.json", folder / "tokenizer.json")
+    return folder
+
+
 class SentenceEncoder:
-    """Sentence embeddings: the L2-normalised mean of MiniLM's last hidden states."""
+    """Sentence embeddings: the mean of MiniLM's last hidden states, L2-normalised unless the graph says not."""
 
     def __init__(self, folder: Path, threads: int = 1) -> None:
         import onnxruntime as ort

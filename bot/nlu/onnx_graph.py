@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 
@@ -17,19 +18,23 @@ OPSET = 17
 
 def build_model(model_dir: Path):  # type: ignore[no-untyped-def]
     """The fp32 ONNX ``ModelProto`` for the BERT checkpoint in ``model_dir``."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
     from safetensors.numpy import load_file
 
     config = json.loads((model_dir / "config.json").read_text())
+    return build_graph(load_file(str(model_dir / "model.safetensors")), config)
+
+
+def build_graph(weights: Mapping[str, np.ndarray], config: Mapping[str, object], normalize: bool = True):  # type: ignore[no-untyped-def]
+    """The graph for BERT ``weights`` (safetensors names); output ``embedding`` is the mean of the
+    last hidden states, L2-normalised unless ``normalize`` is False (heads trained on the raw mean)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
     heads = int(config["num_attention_heads"])
     hidden = int(config["hidden_size"])
     eps = float(config.get("layer_norm_eps", 1e-12))
     head_dim = hidden // heads
-    w = {
-        k.removeprefix("bert."): v.astype(np.float32)
-        for k, v in load_file(str(model_dir / "model.safetensors")).items()
-    }
+    w = {k.removeprefix("bert."): np.asarray(v, dtype=np.float32) for k, v in weights.items()}
 
     inits: list = []
     nodes: list = []
@@ -124,13 +129,16 @@ def build_model(model_dir: Path):  # type: ignore[no-untyped-def]
         [node("ReduceSum", [mask3, axis1], "count0", keepdims=0), const("tiny", np.array(1e-9, np.float32))],
         "count",
     )
-    pooled = node("Div", [summed, count], "pooled")
-    norm = node(
-        "Max",
-        [node("ReduceL2", [pooled], "norm0", axes=[1], keepdims=1), const("tiny2", np.array(1e-12, np.float32))],
-        "norm",
-    )
-    nodes.append(helper.make_node("Div", [pooled, norm], ["embedding"], name="embedding"))
+    if normalize:
+        pooled = node("Div", [summed, count], "pooled")
+        norm = node(
+            "Max",
+            [node("ReduceL2", [pooled], "norm0", axes=[1], keepdims=1), const("tiny2", np.array(1e-12, np.float32))],
+            "norm",
+        )
+        nodes.append(helper.make_node("Div", [pooled, norm], ["embedding"], name="embedding"))
+    else:
+        nodes.append(helper.make_node("Div", [summed, count], ["embedding"], name="embedding"))
 
     graph = helper.make_graph(
         nodes,

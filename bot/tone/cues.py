@@ -129,6 +129,17 @@ class Cues:
     def crisis(self) -> bool:
         return self.values.get("crisis", 0.0) > 0
 
+    @property
+    def intensity(self) -> float:
+        """How strong the wording is, 0..1: the lexicon's negativity plus a quarter for each of
+        intensifiers, shouting and "!!". A model can be sure someone is upset ("a bit stressed") without
+        the message being strong; the escalation policy needs both for *acute* distress."""
+        v = self.values
+        strength = max(-v.get("vader_compound", 0.0), 0.0)
+        strength += 0.25 * (v.get("intensifiers", 0.0) > 0) + 0.25 * (v.get("caps_words", 0.0) > 0)
+        strength += 0.25 * (v.get("exclamations", 0.0) >= 2)
+        return round(min(strength, 1.0), 4)
+
     def vector(self) -> np.ndarray:
         return np.array([self.values.get(name, 0.0) for name in CUE_NAMES], dtype=np.float32)
 

@@ -1,12 +1,13 @@
-"""Tone evaluation: per-label scores by cross-validation on our examples, distress on a labelled file.
+"""Tone evaluation: per-label scores on the held-out fifth of our examples, distress on a labelled file.
 
     scripts/bot tone eval [--data FILE.jsonl] [--out DIR]
 
-Per label (precision, recall, F1) and the confusion matrix come from 5-fold cross-validation on
-data/tone (the only data with our labels). ``distressed`` precision/recall/F1 and the AUROC of
-``distress`` are measured on ``--data`` (JSON lines with ``text`` and ``distressed``), e.g. the
-dev split in ../shared/eval, and on the cross-validation folds. PNGs: confusion matrix and the
-precision/recall/F1 curve over the distress threshold.
+Per label (precision, recall, F1) and the confusion matrix come from the examples the trained
+model held out from fine-tuning (``validation.json`` in its folder: the only data with our labels
+that the encoder never saw; the calibration was fitted on them, the labels were not).
+``distressed`` precision/recall/F1 and the AUROC of ``distress`` are measured there and on
+``--data`` (JSON lines with ``text`` and ``distressed``), e.g. the dev split in ../shared/eval.
+PNGs: confusion matrix and the precision/recall/F1 curve over the distress threshold.
 """
 
 from __future__ import annotations
@@ -17,13 +18,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
-from sklearn.model_selection import StratifiedKFold
 
-from bot.settings import REPO_ROOT, Settings
-from bot.tone.cues import CueExtractor
-from bot.tone.data import load_examples
-from bot.tone.model import LABELS, ToneModel
-from bot.tone.training import SEED, TONE_DATA
+from bot.tone.model import LABELS
+from bot.tone.scorer import load_tone_scorer
+from bot.tone.training import load_validation
 
 
 def distress_metrics(scores: np.ndarray, truth: np.ndarray, threshold: float) -> dict[str, float]:
@@ -40,27 +38,18 @@ def distress_metrics(scores: np.ndarray, truth: np.ndarray, threshold: float) ->
     }
 
 
-def evaluate(settings: Settings, data: Path | None, out: Path, root: Path = REPO_ROOT) -> dict[str, Any]:
-    from bot.nlu.encoder import load_encoder
-
-    encoder, cues = load_encoder(settings.encoder_dir), CueExtractor()
-    examples = load_examples(root / TONE_DATA)
-    texts = [e.text for e in examples]
-    embeddings = encoder.encode(texts)
-    cue_objects = [cues.extract(t) for t in texts]
-    cue_vectors = np.stack([c.vector() for c in cue_objects])
-    labels = np.array([e.label for e in examples])
-    truth = np.array([e.distressed for e in examples])
-    predicted = np.empty(len(examples), dtype=object)
-    distress = np.zeros(len(examples))
-    for train, test in StratifiedKFold(5, shuffle=True, random_state=SEED).split(texts, labels):
-        model = ToneModel(seed=SEED).fit(embeddings[train], cue_vectors[train], labels[train], truth[train])
-        for i in test:
-            score = model.score(embeddings[i], cue_objects[i])
-            predicted[i], distress[i] = score.label, score.distress
+def evaluate(folder: Path, data: Path | None, out: Path) -> dict[str, Any]:
+    """Scores of the trained tone model in ``folder``; writes the report and PNGs to ``out``."""
+    scorer, held_out = load_tone_scorer(folder), load_validation(folder)
+    scores = [scorer.score(e.text) for e in held_out]
+    labels = np.array([e.label for e in held_out])
+    truth = np.array([e.distressed for e in held_out])
+    predicted = np.array([s.label for s in scores])
+    distress = np.array([s.distress for s in scores])
+    threshold = scorer.threshold
     p, r, f, support = precision_recall_fscore_support(labels, predicted, labels=list(LABELS), zero_division=0)
     report: dict[str, Any] = {
-        "per_label_cv": {
+        "per_label_held_out": {
             lab: {
                 "precision": round(float(p[i]), 4),
                 "recall": round(float(r[i]), 4),
@@ -70,18 +59,17 @@ def evaluate(settings: Settings, data: Path | None, out: Path, root: Path = REPO
             for i, lab in enumerate(LABELS)
         },
     }
-    full = ToneModel(seed=SEED).fit(embeddings, cue_vectors, labels, truth)
-    report["distressed_cv"] = distress_metrics(distress, truth, full.threshold)
+    report["distressed_held_out"] = distress_metrics(distress, truth, threshold)
     curves = {}
     if data is not None:
         rows = [json.loads(line) for line in data.read_text().splitlines() if line.strip()]
-        vectors = encoder.encode([row["text"] for row in rows])
-        scores = np.array([full.score(vectors[i], cues.extract(row["text"])).distress for i, row in enumerate(rows)])
+        file_scores = np.array([scorer.score(row["text"]).distress for row in rows])
         gold = np.array([bool(row["distressed"]) for row in rows])
-        report[f"distressed_on_{data.stem}"] = distress_metrics(scores, gold, full.threshold)
-        curves[data.stem] = (scores, gold)
+        report[f"distressed_on_{data.stem}"] = distress_metrics(file_scores, gold, threshold)
+        curves[data.stem] = (file_scores, gold)
     out.mkdir(parents=True, exist_ok=True)
-    _plot(out, confusion_matrix(labels, predicted, labels=list(LABELS)), curves, full.threshold)
+    curves["held_out"] = (distress, truth)
+    _plot(out, confusion_matrix(labels, predicted, labels=list(LABELS)), curves, threshold)
     (out / "tone_eval.json").write_text(json.dumps(report, indent=2) + "\n")
     return report
 
@@ -100,7 +88,7 @@ def _plot(out: Path, matrix: np.ndarray, curves: dict[str, tuple[np.ndarray, np.
         ax.text(j, i, str(v), ha="center", va="center", color="white" if v > matrix.max() / 2 else "black")
     ax.set_xlabel("predicted")
     ax.set_ylabel("labelled")
-    ax.set_title("Tone labels, 5-fold cross-validation on data/tone")
+    ax.set_title("Tone labels on the held-out fifth of data/tone")
     fig.tight_layout()
     fig.savefig(out / "tone_confusion.png", dpi=110)
     plt.close(fig)
@@ -122,7 +110,7 @@ def _plot(out: Path, matrix: np.ndarray, curves: dict[str, tuple[np.ndarray, np.
 
 def print_report(report: dict[str, Any]) -> None:
     print(f"{'label':<12} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>5}")
-    for label, row in report["per_label_cv"].items():
+    for label, row in report["per_label_held_out"].items():
         print(f"{label:<12} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>5}")
     for key, row in report.items():
         if key.startswith("distressed"):

@@ -1,6 +1,7 @@
 """Scoring one message's tone within a deadline: a conversation never breaks because of tone.
 
-``ToneScorer`` combines the cue extractor and the trained model. ``score_within`` runs it on a
+``ToneScorer`` combines the tone encoder (MiniLM fine-tuned for tone, its own ONNX graph), the
+cue extractor and the trained heads. ``score_within`` runs it on a
 worker thread and gives the neutral score (marked ``degraded``) with a logged warning when the
 scorer fails or takes longer than the deadline.
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+from pathlib import Path
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -19,18 +22,28 @@ log = logging.getLogger(__name__)
 DEGRADED = ToneScore(NEUTRAL.label, NEUTRAL.distress, False, degraded=True)
 
 
+class Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
 class ToneScorer:
-    def __init__(self, model: ToneModel, cues: CueExtractor | None = None) -> None:
+    def __init__(self, model: ToneModel, encoder: Encoder, cues: CueExtractor | None = None) -> None:
         self._model = model
+        self._encoder = encoder
         self._cues = cues or CueExtractor()
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tone")
 
-    def score(self, text: str, embedding: np.ndarray) -> ToneScore:
-        return self._model.score(embedding, self._cues.extract(text))
+    @property
+    def threshold(self) -> float:
+        """The distress probability from which a message counts as distressed."""
+        return self._model.threshold
 
-    def score_within(self, text: str, embedding: np.ndarray, deadline_s: float) -> ToneScore:
+    def score(self, text: str) -> ToneScore:
+        return self._model.score(self._encoder.encode([text])[0], self._cues.extract(text))
+
+    def score_within(self, text: str, deadline_s: float) -> ToneScore:
         """The tone, or the neutral default when scoring fails or misses the deadline."""
-        future = self._pool.submit(self.score, text, embedding)
+        future = self._pool.submit(self.score, text)
         try:
             return future.result(timeout=deadline_s)
         except concurrent.futures.TimeoutError:
@@ -47,3 +60,11 @@ class ToneScorer:
                 "sad", 0.99, True, acute=True, cues=(f"crisis language: {', '.join(crisis)}",), degraded=True
             )
         return DEGRADED
+
+
+def load_tone_scorer(folder: Path, cues: CueExtractor | None = None) -> ToneScorer:
+    """The scorer for a trained tone model folder (see :mod:`bot.tone.training`)."""
+    from bot.nlu.encoder import SentenceEncoder
+    from bot.tone.training import load_tone_model
+
+    return ToneScorer(load_tone_model(folder), SentenceEncoder(folder), cues)

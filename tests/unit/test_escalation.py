@@ -73,6 +73,15 @@ def test_acute_distress_threshold_edge() -> None:
     assert (at.decision, at.reason) == (Decision.ESCALATE, "acute_distress")
 
 
+def test_acute_needs_strong_wording() -> None:
+    """Sure that someone is upset is not the same as acute: mild wording gets an offer instead."""
+    (mild,) = run([turn("payday", 0.99, "anxious", intensity=T.acute_intensity - 0.01)])
+    (strong,) = run([turn("payday", 0.99, "anxious", intensity=T.acute_intensity)])
+    assert (mild.decision, mild.reason) == (Decision.OFFER, "moderate_distress")
+    assert (strong.decision, strong.reason) == (Decision.ESCALATE, "acute_distress")
+    assert strong.evidence["intensity"] == T.acute_intensity
+
+
 def test_acute_needs_an_acute_tone() -> None:
     """A high score with a positive label (disagreeing signals), or plain frustration, is not acute."""
     assert run([turn("payday", 0.99, "positive")])[0].reason != "acute_distress"

@@ -8,15 +8,73 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.nlu.encoder import SentenceEncoder, load_encoder
 from bot.settings import load_settings
 from bot.tone.cues import CueExtractor
 from bot.tone.data import ToneDataError, load_examples
-from bot.tone.model import LABELS, ToneModel, ToneScore, best_f1_threshold, shift_prior
-from bot.tone.scorer import DEGRADED, ToneScorer
+from bot.tone.model import LABELS, ToneModel, best_f1_threshold, shift_prior
+from bot.tone.scorer import DEGRADED, ToneScorer, load_tone_scorer
 from bot.tone.training import load_tone_model, train_tone_if_needed
 
 ROOT = Path(__file__).resolve().parents[2]
+# A small labelled set for the training and evaluation commands: fast to fine-tune on.
+PHRASES = {
+    "neutral": [
+        "when is the meeting",
+        "the office opens at nine",
+        "what time is lunch",
+        "send me the file",
+        "the report is on the drive",
+        "we moved desks today",
+    ],
+    "positive": [
+        "thanks so much",
+        "this is great news",
+        "love it",
+        "you're the best",
+        "so happy for you",
+        "what a lovely day",
+    ],
+    "confused": [
+        "what do you mean",
+        "i don't get it",
+        "how does this work",
+        "wait, which form?",
+        "huh, since when",
+        "is that right?",
+    ],
+    "frustrated": [
+        "ugh not again",
+        "this keeps failing",
+        "so annoying",
+        "why is this still broken",
+        "fed up with this",
+        "third time now",
+    ],
+    "angry": [
+        "this is outrageous",
+        "i am furious",
+        "absolutely disgusting",
+        "how dare they",
+        "this is unacceptable",
+        "i'm livid",
+    ],
+    "anxious": [
+        "i'm so worried",
+        "this scares me",
+        "i'm nervous about it",
+        "what if i lose it",
+        "i can't stop panicking",
+        "i'm stressed out",
+    ],
+    "sad": [
+        "i feel so alone",
+        "this breaks my heart",
+        "i miss her",
+        "i'm so sad today",
+        "i lost my dog",
+        "i can't stop crying",
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +83,24 @@ def cues() -> CueExtractor:
 
 
 @pytest.fixture(scope="module")
-def encoder() -> SentenceEncoder:
-    return load_encoder(load_settings().encoder_dir)
+def model() -> ToneModel:
+    return load_tone_model(train_tone_if_needed(load_settings()))
 
 
 @pytest.fixture(scope="module")
 def scorer(cues: CueExtractor) -> ToneScorer:
-    return ToneScorer(load_tone_model(train_tone_if_needed(load_settings())), cues)
+    return load_tone_scorer(train_tone_if_needed(load_settings()), cues)
+
+
+class SlowEncoder:
+    def encode(self, texts: object) -> np.ndarray:
+        time.sleep(0.5)
+        raise AssertionError("should have been abandoned")
+
+
+class BrokenEncoder:
+    def encode(self, texts: object) -> np.ndarray:
+        raise RuntimeError("boom")
 
 
 def test_cues_explain_themselves(cues: CueExtractor) -> None:
@@ -51,24 +120,30 @@ def test_crisis_lexicon(cues: CueExtractor, text: str) -> None:
     assert cues.extract(text).crisis
 
 
+def test_intensity_grades_the_wording(cues: CueExtractor) -> None:
+    mild = cues.extract("i'm a little nervous about my review").intensity
+    strong = cues.extract("I AM FURIOUS, this is so unfair!!!").intensity
+    assert 0 <= mild < 0.6 <= strong <= 1
+    assert cues.extract("when is payday").intensity == 0
+
+
 def test_acronyms_are_not_shouting(cues: CueExtractor) -> None:
     assert cues.extract("my VPN and PTO request").values["caps_words"] == 0
 
 
-def test_score_shape(scorer: ToneScorer, encoder: SentenceEncoder) -> None:
+def test_score_shape(scorer: ToneScorer) -> None:
     """The documented output: a label, a distress probability, a flag, cues and label probabilities."""
-    text = "This is the THIRD time my password reset failed, I'm so fed up!!!"
-    score = scorer.score(text, encoder.encode([text])[0])
+    score = scorer.score("This is the THIRD time my password reset failed, I'm so fed up!!!")
     data = score.as_dict()
-    assert set(data) == {"label", "distress", "distressed", "acute", "cues", "probabilities", "degraded"}
+    assert set(data) == {"label", "distress", "distressed", "acute", "cues", "intensity", "probabilities", "degraded"}
     assert data["label"] in LABELS and set(data["probabilities"]) == set(LABELS)
     assert 0.0 <= data["distress"] <= 1.0 and abs(sum(data["probabilities"].values()) - 1) < 1e-3
     assert score.distressed and score.label in {"frustrated", "angry"} and data["cues"]
 
 
-def test_calm_and_upset_are_told_apart(scorer: ToneScorer, encoder: SentenceEncoder) -> None:
-    calm, upset = "thanks, that's really helpful!", "i'm so stressed and scared i'll lose my job"
-    a, b = (scorer.score(t, v) for t, v in zip([calm, upset], encoder.encode([calm, upset]), strict=True))
+def test_calm_and_upset_are_told_apart(scorer: ToneScorer) -> None:
+    a = scorer.score("thanks, that's really helpful!")
+    b = scorer.score("i'm so stressed and scared i'll lose my job")
     assert a.distress < 0.3 < b.distress and not a.distressed and b.distressed
 
 
@@ -77,32 +152,20 @@ def test_calm_and_upset_are_told_apart(scorer: ToneScorer, encoder: SentenceEnco
     ["", "   ", "x" * 10_000, "Je suis très en colère contre le service", "😡😡😡", "??"],
     ids=["empty", "blank", "huge", "french", "emoji", "marks"],
 )
-def test_odd_inputs_score_without_error(scorer: ToneScorer, encoder: SentenceEncoder, text: str) -> None:
-    score = scorer.score(text, encoder.encode([text])[0])
+def test_odd_inputs_score_without_error(scorer: ToneScorer, text: str) -> None:
+    score = scorer.score(text)
     assert score.label in LABELS and 0 <= score.distress <= 1
 
 
-def test_crisis_is_acute_whatever_the_model_says(scorer: ToneScorer, encoder: SentenceEncoder) -> None:
-    text = "lol i want to die"
-    score = scorer.score(text, encoder.encode([text])[0])
+def test_crisis_is_acute_whatever_the_model_says(scorer: ToneScorer) -> None:
+    score = scorer.score("lol i want to die")
     assert score.acute and score.distressed and score.distress >= 0.99
 
 
-def test_deadline_and_failure_give_neutral(cues: CueExtractor) -> None:
-    """A slow or broken model never breaks the turn: the neutral default comes back, marked degraded."""
-
-    class Slow(ToneModel):
-        def score(self, embedding: np.ndarray, c: object) -> ToneScore:  # type: ignore[override]
-            time.sleep(0.5)
-            raise AssertionError("should have been abandoned")
-
-    class Broken(ToneModel):
-        def score(self, embedding: np.ndarray, c: object) -> ToneScore:  # type: ignore[override]
-            raise RuntimeError("boom")
-
-    vector = np.zeros(384, dtype=np.float32)
-    assert ToneScorer(Slow(), cues).score_within("hi", vector, 0.05) == DEGRADED
-    assert ToneScorer(Broken(), cues).score_within("hi", vector, 1.0) == DEGRADED
+def test_deadline_and_failure_give_neutral(model: ToneModel, cues: CueExtractor) -> None:
+    """A slow or broken encoder never breaks the turn: the neutral default comes back, marked degraded."""
+    assert ToneScorer(model, SlowEncoder(), cues).score_within("hi", 0.05) == DEGRADED
+    assert ToneScorer(model, BrokenEncoder(), cues).score_within("hi", 1.0) == DEGRADED
     assert DEGRADED.degraded and not DEGRADED.distressed
 
 
@@ -126,87 +189,38 @@ def test_threshold_and_prior_helpers() -> None:
     assert shift_prior(np.array([0.5]), 0.25, 0.25)[0] == pytest.approx(0.5)
 
 
-def test_training_is_deterministic(tmp_path: Path) -> None:
-    """Same data and seed, same model: two fits score identically."""
-    from bot.settings import Settings
-    from bot.tone.training import fit_tone_model
+def test_fine_tuning_is_deterministic() -> None:
+    """Same examples and seed, same weights, to the bit (a short run on the small phrase set)."""
+    from bot.nlu.encoder import packaged_model_dir
+    from bot.tone.finetune import TuneConfig, fine_tune
 
-    settings = Settings.from_env({"KINDRED_CACHE_DIR": str(load_settings().cache_dir)})
-    a, b = fit_tone_model(ROOT, settings), fit_tone_model(ROOT, settings)
-    cue = CueExtractor().extract("ugh not again")
-    vector = load_encoder(settings.encoder_dir).encode(["ugh not again"])[0]
-    assert a.score(vector, cue) == b.score(vector, cue) and a.threshold == b.threshold
+    texts = [t for phrases in PHRASES.values() for t in phrases]
+    labels = [LABELS.index(label) for label, phrases in PHRASES.items() for _ in phrases]
+    upset = [label in {"frustrated", "angry", "anxious", "sad"} for label, phrases in PHRASES.items() for _ in phrases]
+    config = TuneConfig(epochs=1, batch_size=16)
+    a, b = (fine_tune(packaged_model_dir(), texts, labels, upset, len(LABELS), config) for _ in range(2))
+    assert a.encoder.keys() == b.encoder.keys() and len(a.encoder) > 90
+    assert all(np.array_equal(a.encoder[k], b.encoder[k]) for k in a.encoder)
+    assert np.array_equal(a.heads.distress_weight, b.heads.distress_weight)
+    assert np.array_equal(a.heads.label_weight, b.heads.label_weight)
+    untouched = fine_tune(packaged_model_dir(), texts, labels, upset, len(LABELS), TuneConfig(epochs=0))
+    assert not np.array_equal(
+        a.encoder["encoder.layer.5.output.dense.weight"], untouched.encoder["encoder.layer.5.output.dense.weight"]
+    )
 
 
 def test_evaluation_command_writes_report_and_pictures(tmp_path: Path) -> None:
     """`scripts/bot tone eval` on a small labelled set: per-label scores, distress metrics, two PNGs."""
     import json
 
-    from bot.settings import Settings
     from bot.tone.evaluate import evaluate
+    from bot.tone.finetune import TuneConfig
+    from bot.tone.training import build_tone_model
 
-    phrases = {
-        "neutral": [
-            "when is the meeting",
-            "the office opens at nine",
-            "what time is lunch",
-            "send me the file",
-            "the report is on the drive",
-            "we moved desks today",
-        ],
-        "positive": [
-            "thanks so much",
-            "this is great news",
-            "love it",
-            "you're the best",
-            "so happy for you",
-            "what a lovely day",
-        ],
-        "confused": [
-            "what do you mean",
-            "i don't get it",
-            "how does this work",
-            "wait, which form?",
-            "huh, since when",
-            "is that right?",
-        ],
-        "frustrated": [
-            "ugh not again",
-            "this keeps failing",
-            "so annoying",
-            "why is this still broken",
-            "fed up with this",
-            "third time now",
-        ],
-        "angry": [
-            "this is outrageous",
-            "i am furious",
-            "absolutely disgusting",
-            "how dare they",
-            "this is unacceptable",
-            "i'm livid",
-        ],
-        "anxious": [
-            "i'm so worried",
-            "this scares me",
-            "i'm nervous about it",
-            "what if i lose it",
-            "i can't stop panicking",
-            "i'm stressed out",
-        ],
-        "sad": [
-            "i feel so alone",
-            "this breaks my heart",
-            "i miss her",
-            "i'm so sad today",
-            "i lost my dog",
-            "i can't stop crying",
-        ],
-    }
     root = tmp_path / "repo"
     (root / "data" / "tone").mkdir(parents=True)
     lines = ['version: "1"', "tone:"]
-    for label, texts in phrases.items():
+    for label, texts in PHRASES.items():
         lines += [
             f"- label: {label}",
             f"  distressed: {str(label in {'frustrated', 'angry', 'anxious', 'sad'}).lower()}",
@@ -226,9 +240,11 @@ def test_evaluation_command_writes_report_and_pictures(tmp_path: Path) -> None:
         )
         + "\n"
     )
-    settings = Settings.from_env({"KINDRED_CACHE_DIR": str(load_settings().cache_dir)})
-    report = evaluate(settings, gold, tmp_path / "out", root)
-    assert set(report["per_label_cv"]) == set(LABELS)
+    model = build_tone_model(load_examples(root / "data" / "tone"), tmp_path / "model", TuneConfig(epochs=2))
+    assert {p.name for p in model.iterdir()} == {"encoder.onnx", "tokenizer.json", "model.pkl", "validation.json"}
+    report = evaluate(model, gold, tmp_path / "out")
+    assert set(report["per_label_held_out"]) == set(LABELS)
+    assert {"precision", "recall", "f1", "auroc"} <= set(report["distressed_held_out"])
     assert {"precision", "recall", "f1", "auroc"} <= set(report["distressed_on_gold"])
     for name in ("tone_eval.json", "tone_confusion.png", "tone_threshold.png"):
         assert (tmp_path / "out" / name).stat().st_size > 1000 or name.endswith(".json")
@@ -240,10 +256,6 @@ def test_crisis_lexicon_normalises_and_avoids_idioms(cues: CueExtractor) -> None
     assert not cues.extract("just kill them background processes").crisis
 
 
-def test_a_failed_scorer_still_catches_a_crisis(cues: CueExtractor) -> None:
-    class Broken(ToneModel):
-        def score(self, embedding: np.ndarray, c: object) -> ToneScore:  # type: ignore[override]
-            raise RuntimeError("boom")
-
-    score = ToneScorer(Broken(), cues).score_within("i want to die", np.zeros(384, dtype=np.float32), 1.0)
+def test_a_failed_scorer_still_catches_a_crisis(model: ToneModel, cues: CueExtractor) -> None:
+    score = ToneScorer(model, BrokenEncoder(), cues).score_within("i want to die", 1.0)
     assert score.acute and score.distressed and score.degraded
