@@ -120,7 +120,7 @@ class ActionScoreTone(Action):
             distress=float(tone.get("distress") or 0.0),
             crisis=bool(tone.get("acute")),
             cues=tuple(tone.get("cues") or ()),
-            intensity=float(tone.get("intensity", 1.0)),
+            intensity=1.0 if tone.get("intensity") is None else float(tone["intensity"]),
             answering_form=answering_form(tracker),
         )
         rt = runtime()

