@@ -164,8 +164,9 @@ class ToneAnnotator(ConfiguredComponent):
     """Adds the tone of each message (label, calibrated distress, cues) to the parse result.
 
     The tone has its own encoder (MiniLM fine-tuned for tone), so a turn costs two encoder passes,
-    the shared one for intents and this one. The tone model is trained separately (``scripts/bot tone train``) and loaded from the cache; a missing model is
-    trained on first use. Failures and slow scoring give a neutral tone, never a failed parse.
+    the shared one for intents and this one. The tone model is trained separately (``scripts/bot
+    tone train``) and loaded from the cache; a missing model is trained on first use (in a child
+    process). Failures and slow scoring give a neutral tone, never a failed parse.
     """
 
     @staticmethod

@@ -68,12 +68,37 @@ def save_encoder(graph: object, folder: Path) -> Path:
     return folder
 
 
+class TokenIds:
+    """Word-piece ids for MiniLM, the same for inference and for fine-tuning the tone encoder."""
+
+    def __init__(self, tokenizer_file: Path) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.no_padding()  # the file asks for fixed padding; we pad per batch instead
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+
+    def __call__(self, texts: Sequence[str]) -> list[list[int]]:
+        encodings = self._tokenizer.encode_batch([t[:MAX_CHARS] if t.strip() else "[empty]" for t in texts])
+        return [e.ids for e in encodings]
+
+
+def pad_batch(sequences: Sequence[Sequence[int]], dtype: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` for a batch, padded to its longest sequence."""
+    length = max(len(s) for s in sequences)
+    ids = np.zeros((len(sequences), length), dtype=dtype)
+    mask = np.zeros((len(sequences), length), dtype=dtype)
+    for row, sequence in enumerate(sequences):
+        ids[row, : len(sequence)] = sequence
+        mask[row, : len(sequence)] = 1
+    return ids, mask
+
+
 class SentenceEncoder:
     """Sentence embeddings: the mean of MiniLM's last hidden states, L2-normalised unless the graph says not."""
 
     def __init__(self, folder: Path, threads: int = 1, prepare: bool = True) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         if prepare:
             prepare_encoder(folder)
@@ -83,27 +108,19 @@ class SentenceEncoder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(folder / "encoder.onnx"), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.no_padding()  # the file asks for fixed padding; we pad per batch instead
-        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._token_ids = TokenIds(folder / "tokenizer.json")
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Embeddings of ``texts``, shape (len(texts), 384), float32. Batches group similar lengths."""
         if not texts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch([t[:MAX_CHARS] if t.strip() else "[empty]" for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        sequences = self._token_ids(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(sequences[i]))
         out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            length = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), length), dtype=np.int64)
-            mask = np.zeros((len(chunk), length), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
+            ids, mask = pad_batch([sequences[i] for i in chunk])
             with self._lock:  # one session, many threads: runs queue rather than fight for 2 cores
                 out[chunk] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out

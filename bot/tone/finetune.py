@@ -21,6 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
+from bot.nlu.encoder import TokenIds, pad_batch
 from bot.tone.model import TunedHeads
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,6 @@ class TuneConfig:
     batch_size: int = 32
     label_loss_weight: float = 0.5
     dropout: float = 0.1
-    max_tokens: int = 64
     seed: int = 7
 
 
@@ -59,7 +59,6 @@ def fine_tune(
     """Fine-tune the checkpoint in ``model_dir`` on the examples; same inputs and seed, same weights."""
     import tensorflow as tf
     from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
     from transformers import BertConfig, TFBertModel
     from transformers.modeling_tf_pytorch_utils import (
         convert_tf_weight_name_to_pt_weight_name,
@@ -74,10 +73,7 @@ def fine_tune(
     state.pop("bert.embeddings.position_ids", None)
     load_pytorch_state_dict_in_tf2_model(bert, state, allow_missing_keys=False)
 
-    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=config.max_tokens)
-    encodings = [e.ids for e in tokenizer.encode_batch([t if t.strip() else "[empty]" for t in texts])]
+    encodings = TokenIds(model_dir / "tokenizer.json")(texts)
 
     distress_head = tf.keras.layers.Dense(1, name="distress_head")
     label_head = tf.keras.layers.Dense(n_labels, name="label_head")
@@ -121,7 +117,7 @@ def fine_tune(
         order = order_rng.permutation(len(texts))
         for start in range(0, len(order), config.batch_size):
             rows = order[start : start + config.batch_size]
-            ids, mask = _pad([encodings[i] for i in rows])
+            ids, mask = pad_batch([encodings[i] for i in rows], np.int32)
             total += float(step(ids, mask, upset[rows], label_ids[rows]))
             batches += 1
         log.info(
@@ -138,13 +134,3 @@ def fine_tune(
     distress_kernel, distress_bias = (v.numpy() for v in distress_head.weights)
     label_kernel, label_bias = (v.numpy() for v in label_head.weights)
     return TunedWeights(encoder, TunedHeads(distress_kernel[:, 0], float(distress_bias[0]), label_kernel, label_bias))
-
-
-def _pad(sequences: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    length = max(len(s) for s in sequences)
-    ids = np.zeros((len(sequences), length), dtype=np.int32)
-    mask = np.zeros((len(sequences), length), dtype=np.int32)
-    for row, sequence in enumerate(sequences):
-        ids[row, : len(sequence)] = sequence
-        mask[row, : len(sequence)] = 1
-    return ids, mask

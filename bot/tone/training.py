@@ -27,7 +27,7 @@ from sklearn.model_selection import train_test_split
 
 from bot.settings import REPO_ROOT, Settings
 from bot.tone.data import ToneExample, load_examples
-from bot.tone.finetune import TuneConfig
+from bot.tone.finetune import DEFAULT, TuneConfig
 from bot.tone.model import LABELS, ToneModel
 from bot.training import inputs_hash
 
@@ -35,9 +35,7 @@ log = logging.getLogger(__name__)
 
 TONE_DATA = "data/tone"
 TONE_INPUTS = (TONE_DATA, "bot/tone", "bot/nlu/encoder.py", "bot/nlu/onnx_graph.py", "requirements/rasa.lock")
-SEED = 7
 VALIDATION_SHARE = 0.2
-TUNING = TuneConfig(seed=SEED)
 FILES = ("encoder.onnx", "tokenizer.json", "model.pkl", "validation.json")
 
 
@@ -45,7 +43,7 @@ def tone_model_path(settings: Settings, root: Path = REPO_ROOT) -> Path:
     return settings.cache_dir / "tone" / f"tone-{inputs_hash(root, TONE_INPUTS)}"
 
 
-def split_examples(examples: list[ToneExample], seed: int = SEED) -> tuple[list[ToneExample], list[ToneExample]]:
+def split_examples(examples: list[ToneExample], seed: int) -> tuple[list[ToneExample], list[ToneExample]]:
     """Fine-tuning and held-out examples, stratified by label; the same for the same data and seed."""
     train, held_out = train_test_split(
         examples, test_size=VALIDATION_SHARE, random_state=seed, stratify=[e.label for e in examples]
@@ -53,7 +51,7 @@ def split_examples(examples: list[ToneExample], seed: int = SEED) -> tuple[list[
     return list(train), list(held_out)
 
 
-def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConfig = TUNING) -> Path:
+def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConfig = DEFAULT) -> Path:
     """Fine-tune on four fifths of ``examples``, calibrate on the rest, and write the folder ``target``."""
     from bot.nlu.encoder import SentenceEncoder, packaged_model_dir, save_encoder
     from bot.nlu.onnx_graph import build_graph
@@ -75,7 +73,7 @@ def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConf
     shutil.rmtree(tmp, ignore_errors=True)
     save_encoder(build_graph(tuned.encoder, bert_config, normalize=False), tmp)
     texts = [e.text for e in held_out]
-    pooled = SentenceEncoder(tmp).encode(texts)
+    pooled = SentenceEncoder(tmp, prepare=False).encode(texts)
     cues = CueExtractor()
     compound = np.array([cues.extract(t).values["vader_compound"] for t in texts])
     model = ToneModel(tuned.heads).calibrate(pooled, compound, [e.distressed for e in held_out])
