@@ -169,6 +169,17 @@ def test_deadline_and_failure_give_neutral(model: ToneModel, cues: CueExtractor)
     assert DEGRADED.degraded and not DEGRADED.distressed
 
 
+def test_a_tone_folder_without_its_encoder_is_refused(tmp_path: Path) -> None:
+    """Never score with the untuned packaged encoder because the tuned one is missing."""
+    from bot.nlu.encoder import EncoderUnavailable
+
+    folder = train_tone_if_needed(load_settings())
+    (tmp_path / "model.pkl").write_bytes((folder / "model.pkl").read_bytes())
+    with pytest.raises(EncoderUnavailable, match=r"no encoder\.onnx"):
+        load_tone_scorer(tmp_path)
+    assert not (tmp_path / "encoder.onnx").exists()
+
+
 def test_tone_data_is_checked(tmp_path: Path) -> None:
     assert len(load_examples(ROOT / "data" / "tone")) > 1000
     (tmp_path / "bad.yml").write_text("tone:\n- label: furious\n  distressed: true\n  examples: |\n    - grr\n")
