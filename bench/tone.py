@@ -28,7 +28,7 @@ def main() -> int:
     import spacy  # noqa: F401         which the Rasa server has loaded anyway)
 
     imports_s = time.perf_counter() - started
-    from bot.nlu.encoder import SentenceEncoder
+    from bot.nlu.encoder import LIVE_THREADS, SentenceEncoder
     from bot.settings import load_settings
     from bot.tone.cues import CueExtractor
     from bot.tone.scorer import ToneScorer
@@ -37,7 +37,11 @@ def main() -> int:
     settings = load_settings()
     model_path = train_tone_if_needed(settings)
     started = time.perf_counter()
-    encoder, model, cues = SentenceEncoder(model_path), load_tone_model(model_path), CueExtractor()
+    encoder, model, cues = (
+        SentenceEncoder(model_path, LIVE_THREADS, prepare=False),
+        load_tone_model(model_path),
+        CueExtractor(),
+    )
     scorer = ToneScorer(model, encoder, cues)
     load_s = time.perf_counter() - started
     for text in MESSAGES:

@@ -64,7 +64,7 @@ class ToneScorer:
 
 def load_tone_scorer(folder: Path, cues: CueExtractor | None = None) -> ToneScorer:
     """The scorer for a trained tone model folder (see :mod:`bot.tone.training`)."""
-    from bot.nlu.encoder import SentenceEncoder
+    from bot.nlu.encoder import LIVE_THREADS, SentenceEncoder
     from bot.tone.training import load_tone_model
 
-    return ToneScorer(load_tone_model(folder), SentenceEncoder(folder, prepare=False), cues)
+    return ToneScorer(load_tone_model(folder), SentenceEncoder(folder, LIVE_THREADS, prepare=False), cues)

@@ -200,6 +200,26 @@ def test_threshold_and_prior_helpers() -> None:
     assert shift_prior(np.array([0.5]), 0.25, 0.25)[0] == pytest.approx(0.5)
 
 
+def test_length_bucketed_batches_cover_every_example_once_with_less_padding() -> None:
+    from bot.tone.finetune import length_bucketed_batches
+
+    lengths = np.random.default_rng(0).integers(3, 40, size=1000).tolist()
+
+    def padded_tokens(batches: list[np.ndarray]) -> int:
+        return sum(max(lengths[i] for i in batch) * len(batch) for batch in batches)
+
+    batches = length_bucketed_batches(lengths, 32, np.random.default_rng(7))
+    assert sorted(i for batch in batches for i in batch) == list(range(1000))
+    assert all(1 <= len(batch) <= 32 for batch in batches)
+    shuffled = np.random.default_rng(7).permutation(1000)
+    unsorted = [shuffled[i : i + 32] for i in range(0, 1000, 32)]
+    assert padded_tokens(batches) < 0.75 * padded_tokens(unsorted)
+    again = length_bucketed_batches(lengths, 32, np.random.default_rng(7))
+    assert all(np.array_equal(x, y) for x, y in zip(batches, again, strict=True))
+    next_epoch = length_bucketed_batches(lengths, 32, np.random.default_rng(8))
+    assert [list(b) for b in next_epoch] != [list(b) for b in batches]
+
+
 def test_fine_tuning_is_deterministic() -> None:
     """Same examples and seed, same weights, to the bit (a short run on the small phrase set)."""
     from safetensors.numpy import load_file
