@@ -50,11 +50,11 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 
 def bench_encoder(rounds: int) -> dict[str, object]:
-    from bot.nlu.encoder import LIVE_THREADS, SentenceEncoder
+    from bot.nlu.encoder import load_encoder
     from bot.settings import load_settings
 
     started = time.perf_counter()
-    encoder = SentenceEncoder(load_settings().encoder_dir, LIVE_THREADS)
+    encoder = load_encoder(load_settings().encoder_dir)
     load_s = time.perf_counter() - started
     for text in MESSAGES:
         encoder.encode([text])
