@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import subprocess
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from bot.settings import REPO_ROOT, Settings, load_settings
@@ -36,12 +37,23 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def in_use(settings: Settings, *trained: Path) -> list[Path]:
+    """The cache entries this checkout uses now: its models and both environments."""
+    environments = [Path(sys.prefix)]
+    if settings.handoff_python:
+        environments.append(Path(settings.handoff_python).parent.parent)  # not resolved: bin/python is a link
+    return [*trained, *environments]
+
+
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cache import prune_cache
     from bot.tone.training import train_tone_if_needed
     from bot.training import train_if_needed
 
-    train_tone_if_needed(settings)  # the NLU pipeline's tone component loads it
-    print(train_if_needed(settings, force=args.force))
+    tone = train_tone_if_needed(settings)  # the NLU pipeline's tone component loads it
+    model = train_if_needed(settings, force=args.force)
+    prune_cache(settings, in_use(settings, tone, model))
+    print(model)
     return 0
 
 
@@ -71,8 +83,6 @@ def cmd_predict(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_tone(settings: Settings, args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from bot.tone.training import train_tone_if_needed
 
     if args.action == "train":
@@ -87,13 +97,15 @@ def cmd_tone(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cache import prune_cache
     from bot.serve import run_services
     from bot.tone.training import train_tone_if_needed
     from bot.training import train_if_needed
 
     subprocess.run([sys.executable, "-m", "bot.cli", "seed"], check=True, cwd=REPO_ROOT)
-    train_tone_if_needed(settings)
+    tone = train_tone_if_needed(settings)
     model = train_if_needed(settings)
+    prune_cache(settings, in_use(settings, tone, model))
     return run_services(settings, model)
 
 
