@@ -309,6 +309,10 @@
     renderIdentity();
     setConn('online');
     startPing();
+    // Offers may have been withdrawn while we were away; the server re-sends the ones still pending.
+    S.offersBefore = new Set(S.offers.keys());
+    S.offers.clear();
+    renderQueue();
     S.openFifo = [];
     for (const tab of S.tabs.values()) {
       fillCanned(tab);
@@ -355,6 +359,7 @@
     if (!(left > 0 && left < 600)) left = 30; // clocks disagree: count from receipt
     S.offers.set(f.conversation_id, { until: performance.now() + left * 1000, summary: f.summary || {} });
     renderQueue();
+    if (S.offersBefore && S.offersBefore.delete(f.conversation_id)) return; // re-sent after a reconnect: no second chime
     const s = f.summary || {};
     chime('offer');
     notify('Offered to you: ' + nameOf(s), reasonLabel(s.reason) + ' · accept within ' + Math.round(left) + ' s', f.conversation_id);

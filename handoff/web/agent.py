@@ -61,6 +61,28 @@ class AgentConnection(Connection):
         items.sort(key=lambda item: item["score"])
         await self.ws.send_json({"type": "queue", "items": items})
 
+    async def pending_offers(self) -> None:
+        """Offers made to this agent before this socket opened (a reload, a second tab, a reconnect).
+
+        The live ``offer`` frame went to the sockets open at the time; without this a console that
+        reconnects shows nothing until the offer lapses and passes to someone else."""
+        now = self.desk.clock()
+        for skill in sorted(SKILLS):
+            for cid, _ in await self.desk.backend.queue(skill):
+                conv = await self.desk.backend.get(cid)
+                if conv is None or conv.state is not State.QUEUED or conv.offered_to != self.account.id:
+                    continue
+                if conv.offer_deadline is None or conv.offer_deadline <= now:
+                    continue  # lapsed: routing withdraws it and moves on
+                await self.ws.send_json(
+                    {
+                        "type": "offer",
+                        "conversation_id": cid,
+                        "deadline": conv.offer_deadline,
+                        "summary": conv.summary(),
+                    }
+                )
+
     async def agents_snapshot(self) -> None:
         if not self.supervisor:
             return
@@ -299,6 +321,7 @@ async def agent_socket(request: web.Request) -> web.WebSocketResponse:
         for cid in sorted(await desk.backend.active(account.id)):
             connection.open(cid)
         connection.once("queue", connection.queue_snapshot)
+        connection.send(connection.pending_offers)
         await desk.backend.publish({"t": "agents"})
         desk.spawn(desk.route())
         log.info("agent connected", extra=context)

@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from handoff.backend.memory import MemoryBackend
+from handoff.web.agent import AgentConnection
 from handoff.web.app import create_app
 from handoff.web.employee import EmployeeConnection
 from handoff.web.state import BACKEND, HUB
@@ -108,6 +109,15 @@ async def test_employee_and_agent_in_real_browsers(site: Site, browser: Browser)
     await expect(item).to_be_visible()
     await expect(item.get_by_test_id("kd-reason")).to_be_visible()
     await shot(agent, "console-queue")
+    # Kill the agent's socket while the offer is pending: the console drops what it knew and shows
+    # the offer the server re-sends on reconnect (it may have been withdrawn while it was away).
+    await expect(item.get_by_test_id("kd-accept")).to_be_visible()
+    await agent.evaluate("document.getElementById('conn').dataset.state = 'before-restart'")
+    for connection in list(site.app[HUB].connections):  # type: ignore[index]
+        if isinstance(connection, AgentConnection):
+            await connection.ws.close(code=1012, message=b"restart")
+    await expect(agent.locator("#conn")).to_have_attribute("data-state", "online")  # set by the new welcome
+    await expect(item.get_by_test_id("kd-accept")).to_be_visible()
     await item.get_by_test_id("kd-claim").or_(item.get_by_test_id("kd-accept")).first.click()
     conversation = agent.get_by_test_id("kd-conversation")
     await expect(conversation).to_be_visible()

@@ -361,6 +361,29 @@ async def test_waiting_employees_see_their_position_and_can_go_back_to_the_bot(s
         await c.close()
 
 
+async def test_a_console_that_connects_later_is_shown_its_pending_offer(stack: Stack) -> None:
+    """A reload or second tab during an offer gets it again; other agents don't; a declined one is not re-sent."""
+    alex = await agent(stack.url, "alex")
+    client, _ = await escalate(stack)
+    offer = await alex.next("offer")
+    cid = offer["conversation_id"]
+    reloaded = await agent(stack.url, "alex")
+    again = await reloaded.next("offer")
+    assert again["conversation_id"] == cid and again["deadline"] == offer["deadline"]
+    assert again["summary"]["reason"] == offer["summary"]["reason"]
+    morgan = await agent(stack.url, "morgan", status="away")
+    assert not [f for f in await morgan.quiet(0.5) if f.get("type") == "offer"], "the offer is alex's alone"
+
+    await reloaded.send({"type": "decline", "conversation_id": cid})
+    assert (await alex.next("offer_withdrawn"))["conversation_id"] == cid
+    third = await agent(stack.url, "alex")
+    assert not [f for f in await third.quiet(0.5) if f.get("type") == "offer"], "a declined offer is not re-sent"
+    record = await stack.backend.get(cid)
+    assert record is not None and record.offered_to is None and "alex" in record.passed_over
+    for c in (alex, reloaded, morgan, third, client):
+        await c.close()
+
+
 async def test_closing_asks_for_a_rating_once(stack: Stack) -> None:
     """The agent closes with a label; the employee rates 1-5 once; a second rating is refused."""
     alex = await agent(stack.url, "alex")
