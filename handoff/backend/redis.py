@@ -110,6 +110,9 @@ class RedisBackend(Backend):
         if not ids:
             return []
         raws = await self._redis.mget([self._k("conv", cid) for cid in ids])
+        expired = [cid for cid, raw in zip(ids, raws, strict=True) if not raw]
+        if expired:  # closed records expire (retention); their index entries go when first found missing
+            await self._redis.zrem(self._k("convs"), *expired)
         return [Conversation.from_dict(json.loads(raw)) for raw in raws if raw]
 
     async def due(self, now: float) -> list[str]:

@@ -14,6 +14,7 @@ from handoff.backend.redis import RedisBackend
 from handoff.core.events import (
     AgentSaid,
     Claim,
+    Close,
     EmployeeSaid,
     Escalate,
     Event,
@@ -362,6 +363,24 @@ async def test_concurrent_claims_have_exactly_one_winner(backend: Backend) -> No
 
 
 # --- two processes sharing Redis ----------------------------------------------------------------------------------
+async def test_redis_forgets_closed_conversations_after_retention(redis_prefix: str) -> None:
+    """Closed records and logs expire; the dashboard index drops them once it finds them gone."""
+    store = RedisBackend(REDIS_URL, redis_prefix, retention=1)
+    try:
+        await new(store, "c-closed")
+        await new(store, "c-open")
+        await store.commit("c-closed", step(Close(None)))
+        assert {c.id for c in await store.conversations(0)} == {"c-closed", "c-open"}
+        await asyncio.sleep(1.2)
+        assert [c.id for c in await store.conversations(0)] == ["c-open"]
+        assert await store.get("c-closed") is None and await store.read_log("c-closed") == []
+        index = await store._redis.zrange(store._k("convs"), 0, -1)
+        assert index == ["c-open"], "the index keeps no entry for an expired record"
+    finally:
+        await store.close()
+        await _drop_prefix(redis_prefix)
+
+
 @pytest.fixture
 async def two_redis(redis_prefix: str) -> AsyncIterator[tuple[RedisBackend, RedisBackend]]:
     one, two = RedisBackend(REDIS_URL, redis_prefix), RedisBackend(REDIS_URL, redis_prefix)
