@@ -2,17 +2,20 @@
 
 State lives in dicts and is lost when the process stops. ``commit`` needs no lock: the step is plain
 synchronous code, so nothing else runs on the event loop between reading and writing the record.
+Like Redis, it forgets a closed conversation (record and log) ``retention`` seconds after it closed,
+so a long-running process does not grow without bound.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from handoff.backend.base import AgentAccount, Backend, Capacity, Step, commit_message
 from handoff.core.events import Outcome
-from handoff.core.model import JSON, Conversation, Entry
+from handoff.core.model import JSON, Conversation, Entry, State
 from handoff.core.routing import next_wait_estimate
 from handoff.errors import AtCapacity, NotFound
 
@@ -20,7 +23,10 @@ from handoff.errors import AtCapacity, NotFound
 class MemoryBackend(Backend):
     name = "memory"
 
-    def __init__(self) -> None:
+    def __init__(self, retention: float = 90 * 86400, clock: Callable[[], float] = time.time) -> None:
+        self._retention = retention
+        self._clock = clock
+        self._expires: dict[str, float] = {}  # closed conversations: when they are forgotten
         self._conversations: dict[str, Conversation] = {}
         self._logs: dict[str, list[Entry]] = {}
         self._queues: dict[str, dict[str, float]] = {}
@@ -39,7 +45,15 @@ class MemoryBackend(Backend):
     async def ping(self) -> None:
         return None
 
+    def _forget_expired(self) -> None:
+        now = self._clock()
+        for cid in [cid for cid, at in self._expires.items() if at <= now]:
+            del self._expires[cid]
+            self._conversations.pop(cid, None)
+            self._logs.pop(cid, None)
+
     async def create(self, conversation: Conversation) -> bool:
+        self._forget_expired()
         if conversation.id in self._conversations:
             return False
         self._conversations[conversation.id] = conversation
@@ -47,9 +61,11 @@ class MemoryBackend(Backend):
         return True
 
     async def get(self, conversation_id: str) -> Conversation | None:
+        self._forget_expired()
         return self._conversations.get(conversation_id)
 
     async def commit(self, conversation_id: str, step: Step, capacity: Capacity | None = None) -> Outcome:
+        self._forget_expired()
         current = self._conversations.get(conversation_id)
         if current is None:
             raise NotFound(f"conversation {conversation_id}")
@@ -74,13 +90,17 @@ class MemoryBackend(Backend):
             self._deadlines.pop(conversation_id, None)
         else:
             self._deadlines[conversation_id] = conv.deadline
+        if conv.state is State.CLOSED:  # as Redis: every write to a closed record restarts its retention
+            self._expires[conversation_id] = self._clock() + self._retention
         self._fan_out(commit_message(outcome))
         return outcome
 
     async def read_log(self, conversation_id: str, after: int = 0) -> list[Entry]:
+        self._forget_expired()
         return [e for e in self._logs.get(conversation_id, []) if e.id > after]
 
     async def conversations(self, since: float) -> list[Conversation]:
+        self._forget_expired()
         return [c for c in self._conversations.values() if c.created_at >= since]
 
     async def due(self, now: float) -> list[str]:

@@ -31,7 +31,7 @@ DEMO_PASSWORD_KEY = web.AppKey("demo_password", str)
 def make_backend(settings: Settings) -> Backend:
     if settings.redis_url:
         return RedisBackend(settings.redis_url, settings.redis_prefix, settings.retention)
-    return MemoryBackend()
+    return MemoryBackend(settings.retention)
 
 
 async def _tick_until(stop: asyncio.Event, desk: Desk, every: float) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from handoff.backend.base import AgentAccount, Backend, commit_message
+from handoff.backend.memory import MemoryBackend
 from handoff.backend.redis import RedisBackend
 from handoff.core.events import (
     AgentSaid,
@@ -363,19 +364,23 @@ async def test_concurrent_claims_have_exactly_one_winner(backend: Backend) -> No
 
 
 # --- two processes sharing Redis ----------------------------------------------------------------------------------
-async def test_redis_forgets_closed_conversations_after_retention(redis_prefix: str) -> None:
-    """Closed records and logs expire; the dashboard index drops them once it finds them gone."""
-    store = RedisBackend(REDIS_URL, redis_prefix, retention=1)
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+async def test_closed_conversations_are_forgotten_after_retention(kind: str, redis_prefix: str) -> None:
+    """Closed records and logs expire on both backends; Redis's dashboard index drops them once found gone."""
+    store: Backend = RedisBackend(REDIS_URL, redis_prefix, retention=1) if kind == "redis" else MemoryBackend(1)
     try:
         await new(store, "c-closed")
         await new(store, "c-open")
         await store.commit("c-closed", step(Close(None)))
         assert {c.id for c in await store.conversations(0)} == {"c-closed", "c-open"}
+        assert await store.read_log("c-closed"), "kept until the retention has passed"
         await asyncio.sleep(1.2)
         assert [c.id for c in await store.conversations(0)] == ["c-open"]
         assert await store.get("c-closed") is None and await store.read_log("c-closed") == []
-        index = await store._redis.zrange(store._k("convs"), 0, -1)
-        assert index == ["c-open"], "the index keeps no entry for an expired record"
+        assert await store.get("c-open") is not None, "open conversations are never forgotten"
+        if isinstance(store, RedisBackend):
+            index = await store._redis.zrange(store._k("convs"), 0, -1)
+            assert index == ["c-open"], "the index keeps no entry for an expired record"
     finally:
         await store.close()
         await _drop_prefix(redis_prefix)
