@@ -9,7 +9,7 @@ Calibration uses examples the fine-tuning never saw (a fifth of ours, stratified
 sigmoid first tempers the tuned model's overconfident logit, another maps the blend to a
 probability, and that is shifted from our examples' base rate to ``DEPLOYMENT_PRIOR`` (an
 assumption: about a quarter of the messages people write to support show distress). The operating
-threshold is the one with the best F1 on those examples reweighted to that prior. A crisis cue
+threshold is the middle of those within 0.01 of the best F1 on those examples reweighted to that prior. A crisis cue
 makes the turn acute whatever the model says.
 """
 
@@ -26,6 +26,7 @@ from bot.tone.cues import Cues
 LABELS = ("neutral", "positive", "confused", "frustrated", "angry", "anxious", "sad")
 DISTRESSED_LABELS = frozenset({"frustrated", "angry", "anxious", "sad"})
 DEPLOYMENT_PRIOR = 0.25
+F1_TOLERANCE = 0.01  # thresholds this close to the best F1 on held-out examples count as equally good
 
 
 def shift_prior(p: np.ndarray, train_prior: float, prior: float = DEPLOYMENT_PRIOR) -> np.ndarray:
@@ -131,16 +132,21 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def best_f1_threshold(scores: np.ndarray, truth: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """The threshold in [0.1, 0.9] with the best (weighted) F1 on held-out scores."""
+def best_f1_threshold(
+    scores: np.ndarray, truth: np.ndarray, weights: np.ndarray | None = None, tolerance: float = F1_TOLERANCE
+) -> float:
+    """The middle of the thresholds in [0.1, 0.9] whose (weighted) F1 is within ``tolerance`` of the best.
+
+    On our own examples the F1 curve is flat over a wide range, so its highest point moves with small
+    changes to the data (0.30 one training, 0.56 the next); the middle of the plateau does not."""
     w = np.ones(len(truth)) if weights is None else weights
-    best, best_f1 = 0.5, -1.0
-    for t in np.arange(0.1, 0.91, 0.02):
+    grid = np.round(np.arange(0.1, 0.91, 0.02), 2)
+    f1s = []
+    for t in grid:
         flag = scores >= t
         tp = float(np.sum(w[flag & truth]))
         precision = tp / max(float(np.sum(w[flag])), 1e-9)
         recall = tp / max(float(np.sum(w[truth])), 1e-9)
-        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-        if f1 > best_f1:
-            best, best_f1 = float(round(t, 2)), f1
-    return best
+        f1s.append(2 * precision * recall / max(precision + recall, 1e-9))
+    near_best = grid[np.array(f1s) >= max(f1s) - tolerance]
+    return float(near_best[len(near_best) // 2])

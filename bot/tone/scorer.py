@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.tone.cues import CueExtractor
 from bot.tone.model import NEUTRAL, ToneModel, ToneScore
+from bot.tone.text import spell_out_emoji
 
 log = logging.getLogger(__name__)
 DEGRADED = ToneScore(NEUTRAL.label, NEUTRAL.distress, False, degraded=True)
@@ -39,7 +40,7 @@ class ToneScorer:
         return self._model.threshold
 
     def score(self, text: str) -> ToneScore:
-        return self._model.score(self._encoder.encode([text])[0], self._cues.extract(text))
+        return self._model.score(self._encoder.encode([spell_out_emoji(text)])[0], self._cues.extract(text))
 
     def score_within(self, text: str, deadline_s: float) -> ToneScore:
         """The tone, or the neutral default when scoring fails or misses the deadline."""

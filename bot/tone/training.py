@@ -29,6 +29,7 @@ from bot.settings import REPO_ROOT, Settings
 from bot.tone.data import ToneExample, load_examples
 from bot.tone.finetune import DEFAULT, TuneConfig
 from bot.tone.model import LABELS, ToneModel
+from bot.tone.text import spell_out_emoji
 from bot.training import inputs_hash
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConf
     source = packaged_model_dir()
     tuned = fine_tune(
         source,
-        [e.text for e in train],
+        [spell_out_emoji(e.text) for e in train],
         [LABELS.index(e.label) for e in train],
         [e.distressed for e in train],
         len(LABELS),
@@ -73,7 +74,7 @@ def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConf
     shutil.rmtree(tmp, ignore_errors=True)
     save_encoder(build_graph(tuned.encoder, bert_config, normalize=False), tmp)
     texts = [e.text for e in held_out]
-    pooled = SentenceEncoder(tmp, prepare=False).encode(texts)
+    pooled = SentenceEncoder(tmp, prepare=False).encode([spell_out_emoji(t) for t in texts])
     cues = CueExtractor()
     compound = np.array([cues.extract(t).values["vader_compound"] for t in texts])
     model = ToneModel(tuned.heads).calibrate(pooled, compound, [e.distressed for e in held_out])
