@@ -323,3 +323,10 @@ def test_emoji_are_spelled_out_for_the_encoder() -> None:
     assert spell_out_emoji("great job 🙄 really") == "great job face with rolling eyes really"
     assert spell_out_emoji("no emoji,  here: (c) café ©") == "no emoji,  here: (c) café ©", "other text is untouched"
     assert spell_out_emoji("") == ""
+
+
+def test_the_encoder_reads_emoji_as_words(scorer: ToneScorer) -> None:
+    """The heads read only the encoder: without spelling out, both messages would be "so done [UNK]"."""
+    crying, laughing = scorer.score("so done 😭"), scorer.score("so done 😂")
+    assert crying.probabilities != laughing.probabilities
+    assert crying.probabilities["sad"] > laughing.probabilities["sad"]
