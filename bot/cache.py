@@ -1,12 +1,15 @@
-"""Keeping the cache bounded: what older inputs produced is removed once newer things are in use.
+"""Keeping the cache bounded: models that older inputs produced are removed once newer ones are in use.
 
-Rasa models, tone folders and environments are cached by a hash of their inputs, so every edit to
-the data or a lock file leaves one more behind (a tone folder is about 95 MB, an environment
-about 1.7 GB). After ``scripts/bot train`` or ``run``, each kind keeps the entries in use now plus
-the most recently used others, so switching between two branches does not retrain. "Used" is the
-modification time: the entries in use are touched first, and ``scripts/env.sh`` touches an
-environment each time it hands one out. Entries another process is still creating
-(``*.partial``, an environment without ``.complete``) are not ours to remove and are left alone.
+Rasa models and tone folders are cached by a hash of their inputs, so every edit to the data leaves
+one more behind (a tone folder is about 95 MB). After ``scripts/bot train`` or ``run``, each kind
+keeps the entries this checkout uses plus the most recently used others, so switching between two
+branches does not retrain; "used" is the modification time, and the entries in use are touched
+first. Removing one is safe for a process that already runs on it: Rasa and the tone scorer read
+their model once, when they start, and a folder is renamed before it is deleted, so it is whole or
+absent. Tone folders still being written (``*.partial``) are not matched.
+
+Environments (``envs/``, about 1.7 GB each) are not pruned: another checkout's services may be
+running in one, and removing it would break them. Old ones are safe to delete by hand.
 """
 
 from __future__ import annotations
@@ -26,31 +29,25 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CachedKind:
-    """One kind of cache entry: where it lives, how its names look, how many to keep."""
+    """One kind of cache entry: where it lives, how its names look, how many unused ones to keep."""
 
     folder: str  # relative to the cache folder
     name: re.Pattern[str]
     keep: int  # besides those in use
-    complete_marker: str | None = None  # a folder without this file is still being created
 
 
+DELETING = ".deleting"  # a folder on its way out; one left behind by an interrupted prune goes next time
 KINDS = (
     CachedKind("models", re.compile(r"kindred-[0-9a-f]{16}\.tar\.gz"), keep=2),
     CachedKind("tone", re.compile(r"tone-[0-9a-f]{16}"), keep=2),
-    CachedKind("envs", re.compile(r"rasa-[0-9a-f]{16}"), keep=1, complete_marker=".complete"),
-    CachedKind("envs", re.compile(r"handoff-[0-9a-f]{16}"), keep=1, complete_marker=".complete"),
 )
 
 
-def mark_used(path: Path) -> None:
-    """Record that ``path`` is in use now (its modification time; environments by their marker)."""
-    marker = path / ".complete"
-    os.utime(marker if marker.exists() else path)
-
-
-def last_used(path: Path) -> float:
-    marker = path / ".complete"
-    return (marker if marker.exists() else path).stat().st_mtime
+def _last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # another process removed it meanwhile: the oldest of all
+        return float("-inf")
 
 
 def stale_entries(folder: Path, kind: CachedKind, in_use: Iterable[Path] = ()) -> list[Path]:
@@ -58,39 +55,43 @@ def stale_entries(folder: Path, kind: CachedKind, in_use: Iterable[Path] = ()) -
     keep_always = {p.resolve() for p in in_use}
     if not folder.is_dir():
         return []
-    entries = [
-        p
-        for p in folder.iterdir()
-        if kind.name.fullmatch(p.name)
-        and (kind.complete_marker is None or (p / kind.complete_marker).exists())
-        and p.resolve() not in keep_always
-    ]
-    entries.sort(key=last_used, reverse=True)
+    entries = [p for p in folder.iterdir() if kind.name.fullmatch(p.name) and p.resolve() not in keep_always]
+    entries.sort(key=_last_used, reverse=True)
     return entries[kind.keep :]
 
 
-def remove(path: Path) -> None:
+def _remove(path: Path) -> None:
+    """A folder is renamed first, so no reader ever sees half of it."""
     if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
+        doomed = path.with_name(f"{path.name}.{os.getpid()}{DELETING}")
+        path.rename(doomed)
+        shutil.rmtree(doomed)
     else:
-        path.unlink(missing_ok=True)
-    path.with_name(f"{path.name}.install.log").unlink(missing_ok=True)  # an environment's install log
+        path.unlink()
 
 
 def prune_cache(settings: Settings, in_use: Iterable[Path]) -> list[Path]:
-    """Touch the entries in use, remove the stale ones of every kind; returns what was removed."""
-    in_use = [p for p in in_use if p.exists()]
-    for path in in_use:
-        mark_used(path)
+    """Touch the entries in use, remove the stale ones of every kind; returns what was removed.
+
+    Only paths inside the cache are touched. Pruning never fails a command: a problem is logged."""
+    cache = settings.cache_dir.resolve()
+    in_use = [p for p in in_use if p.exists() and p.resolve().is_relative_to(cache)]
     removed: list[Path] = []
-    for kind in KINDS:
-        for path in stale_entries(settings.cache_dir / kind.folder, kind, in_use):
-            try:
-                remove(path)
-            except OSError:  # another process removed or holds it: it is not worth failing a training
-                log.warning("could not remove the stale cache entry %s", path, exc_info=True)
-                continue
-            removed.append(path)
+    try:
+        for path in in_use:
+            os.utime(path)
+        for kind in KINDS:
+            folder = settings.cache_dir / kind.folder
+            for leftover in folder.glob(f"*{DELETING}") if folder.is_dir() else []:
+                shutil.rmtree(leftover, ignore_errors=True)
+            for path in stale_entries(folder, kind, in_use):
+                try:
+                    _remove(path)
+                except FileNotFoundError:
+                    continue  # another process pruned it first
+                removed.append(path)
+    except OSError:
+        log.warning("pruning the cache stopped early", exc_info=True)
     if removed:
         log.info("removed %d stale cache entries: %s", len(removed), ", ".join(p.name for p in removed))
     return removed

@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import subprocess
 import sys
-from pathlib import Path
 from typing import Sequence
 
 from bot.settings import REPO_ROOT, Settings, load_settings
@@ -37,14 +36,6 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def in_use(settings: Settings, *trained: Path) -> list[Path]:
-    """The cache entries this checkout uses now: its models and both environments."""
-    environments = [Path(sys.prefix)]
-    if settings.handoff_python:
-        environments.append(Path(settings.handoff_python).parent.parent)  # not resolved: bin/python is a link
-    return [*trained, *environments]
-
-
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cache import prune_cache
     from bot.tone.training import train_tone_if_needed
@@ -52,7 +43,7 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
 
     tone = train_tone_if_needed(settings)  # the NLU pipeline's tone component loads it
     model = train_if_needed(settings, force=args.force)
-    prune_cache(settings, in_use(settings, tone, model))
+    prune_cache(settings, [tone, model])
     print(model)
     return 0
 
@@ -83,6 +74,8 @@ def cmd_predict(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_tone(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from bot.tone.training import train_tone_if_needed
 
     if args.action == "train":
@@ -105,7 +98,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     subprocess.run([sys.executable, "-m", "bot.cli", "seed"], check=True, cwd=REPO_ROOT)
     tone = train_tone_if_needed(settings)
     model = train_if_needed(settings)
-    prune_cache(settings, in_use(settings, tone, model))
+    prune_cache(settings, [tone, model])
     return run_services(settings, model)
 
 

@@ -52,8 +52,8 @@ pinned_env() {
     "$env/bin/python" -m pip install --quiet --no-deps --no-warn-script-location \
         -r "$KINDRED_ROOT/requirements/$name.lock" >"$env.install.log" 2>&1 \
       || { log "installing failed; see $env.install.log"; tail -20 "$env.install.log" >&2; return 1; }
+    touch "$env/.complete"
   fi
-  touch "$env/.complete"  # marks it used now: bot/cache.py keeps recently used environments
   echo "$env"
 }
 
