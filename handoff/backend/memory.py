@@ -9,6 +9,7 @@ so a long-running process does not grow without bound.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ class MemoryBackend(Backend):
         self._retention = retention
         self._clock = clock
         self._expires: dict[str, float] = {}  # closed conversations: when they are forgotten
+        self._expiry_order: list[tuple[float, str]] = []  # a heap of (expires, id)
         self._conversations: dict[str, Conversation] = {}
         self._logs: dict[str, list[Entry]] = {}
         self._queues: dict[str, dict[str, float]] = {}
@@ -46,11 +48,14 @@ class MemoryBackend(Backend):
         return None
 
     def _forget_expired(self) -> None:
+        """Drop what has expired; a heap keeps this cheap however many closed conversations are kept."""
         now = self._clock()
-        for cid in [cid for cid, at in self._expires.items() if at <= now]:
-            del self._expires[cid]
-            self._conversations.pop(cid, None)
-            self._logs.pop(cid, None)
+        while self._expiry_order and self._expiry_order[0][0] <= now:
+            at, cid = heapq.heappop(self._expiry_order)
+            if self._expires.get(cid) == at:  # else written again since: a later entry stands for it
+                del self._expires[cid]
+                self._conversations.pop(cid, None)
+                self._logs.pop(cid, None)
 
     async def create(self, conversation: Conversation) -> bool:
         self._forget_expired()
@@ -91,7 +96,8 @@ class MemoryBackend(Backend):
         else:
             self._deadlines[conversation_id] = conv.deadline
         if conv.state is State.CLOSED:  # as Redis: every write to a closed record restarts its retention
-            self._expires[conversation_id] = self._clock() + self._retention
+            self._expires[conversation_id] = at = self._clock() + self._retention
+            heapq.heappush(self._expiry_order, (at, conversation_id))
         self._fan_out(commit_message(outcome))
         return outcome
 

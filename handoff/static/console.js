@@ -310,8 +310,8 @@
     setConn('online');
     startPing();
     // Offers may have been withdrawn while we were away; the server re-sends the ones still pending.
-    S.offersBefore = new Set(S.offers.keys());
-    S.offers.clear();
+    S.offersBefore = S.offers;
+    S.offers = new Map();
     renderQueue();
     S.openFifo = [];
     for (const tab of S.tabs.values()) {
@@ -357,9 +357,10 @@
   function onOffer(f) {
     let left = f.deadline - Date.now() / 1000;
     if (!(left > 0 && left < 600)) left = 30; // clocks disagree: count from receipt
-    S.offers.set(f.conversation_id, { until: performance.now() + left * 1000, summary: f.summary || {} });
+    const known = S.offers.get(f.conversation_id) || (S.offersBefore && S.offersBefore.get(f.conversation_id));
+    S.offers.set(f.conversation_id, { until: performance.now() + left * 1000, summary: f.summary || {}, deadline: f.deadline });
     renderQueue();
-    if (S.offersBefore && S.offersBefore.delete(f.conversation_id)) return; // re-sent after a reconnect: no second chime
+    if (known && known.deadline === f.deadline) return; // the same offer sent again (on connect): no second chime
     const s = f.summary || {};
     chime('offer');
     notify('Offered to you: ' + nameOf(s), reasonLabel(s.reason) + ' · accept within ' + Math.round(left) + ' s', f.conversation_id);

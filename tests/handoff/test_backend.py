@@ -22,6 +22,7 @@ from handoff.core.events import (
     HandBack,
     OfferTo,
     Outcome,
+    Rate,
     Transfer,
 )
 from handoff.core.lifecycle import apply, start
@@ -191,6 +192,42 @@ async def test_conversations_since(backend: Backend) -> None:
 
 
 # --- queues, deadlines and waits ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+async def test_closed_conversations_are_forgotten_after_retention(kind: str, redis_prefix: str) -> None:
+    """Closed records and logs expire on both backends; Redis's dashboard index drops them once found gone."""
+    store: Backend = RedisBackend(REDIS_URL, redis_prefix, retention=1) if kind == "redis" else MemoryBackend(1)
+    try:
+        await new(store, "c-closed")
+        await new(store, "c-open")
+        await store.commit("c-closed", step(Close(None)))
+        assert {c.id for c in await store.conversations(0)} == {"c-closed", "c-open"}
+        assert await store.read_log("c-closed"), "kept until the retention has passed"
+        await asyncio.sleep(1.2)
+        assert [c.id for c in await store.conversations(0)] == ["c-open"]
+        assert await store.get("c-closed") is None and await store.read_log("c-closed") == []
+        assert await store.get("c-open") is not None, "open conversations are never forgotten"
+        if isinstance(store, RedisBackend):
+            index = await store._redis.zrange(store._k("convs"), 0, -1)
+            assert index == ["c-open"], "the index keeps no entry for an expired record"
+    finally:
+        await store.close()
+        await _drop_prefix(redis_prefix)
+
+
+async def test_memory_retention_restarts_with_every_write_to_a_closed_conversation() -> None:
+    """As Redis re-arms the expiry on each write: a rating after closing keeps the record longer."""
+    now = [T0]
+    store = MemoryBackend(retention=10, clock=lambda: now[0])
+    await new(store, "c1")
+    await store.commit("c1", step(Close(None)))
+    now[0] = T0 + 5
+    await store.commit("c1", step(Rate(4), now[0]))
+    now[0] = T0 + 12
+    assert await store.get("c1") is not None, "the first expiry was replaced by the rating's"
+    now[0] = T0 + 15
+    assert await store.get("c1") is None and await store.read_log("c1") == []
+
+
 async def test_queue_is_in_score_order(backend: Backend) -> None:
     """The queue lists conversations by score, lowest first, whatever the order they joined in."""
     await queued(backend, "late", "explicit_request", T0 + 50)
@@ -364,28 +401,6 @@ async def test_concurrent_claims_have_exactly_one_winner(backend: Backend) -> No
 
 
 # --- two processes sharing Redis ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["memory", "redis"])
-async def test_closed_conversations_are_forgotten_after_retention(kind: str, redis_prefix: str) -> None:
-    """Closed records and logs expire on both backends; Redis's dashboard index drops them once found gone."""
-    store: Backend = RedisBackend(REDIS_URL, redis_prefix, retention=1) if kind == "redis" else MemoryBackend(1)
-    try:
-        await new(store, "c-closed")
-        await new(store, "c-open")
-        await store.commit("c-closed", step(Close(None)))
-        assert {c.id for c in await store.conversations(0)} == {"c-closed", "c-open"}
-        assert await store.read_log("c-closed"), "kept until the retention has passed"
-        await asyncio.sleep(1.2)
-        assert [c.id for c in await store.conversations(0)] == ["c-open"]
-        assert await store.get("c-closed") is None and await store.read_log("c-closed") == []
-        assert await store.get("c-open") is not None, "open conversations are never forgotten"
-        if isinstance(store, RedisBackend):
-            index = await store._redis.zrange(store._k("convs"), 0, -1)
-            assert index == ["c-open"], "the index keeps no entry for an expired record"
-    finally:
-        await store.close()
-        await _drop_prefix(redis_prefix)
-
-
 @pytest.fixture
 async def two_redis(redis_prefix: str) -> AsyncIterator[tuple[RedisBackend, RedisBackend]]:
     one, two = RedisBackend(REDIS_URL, redis_prefix), RedisBackend(REDIS_URL, redis_prefix)
