@@ -323,6 +323,10 @@ def test_emoji_are_spelled_out_for_the_encoder() -> None:
     assert spell_out_emoji("great job 🙄 really") == "great job face with rolling eyes really"
     assert spell_out_emoji("no emoji,  here: (c) café ©") == "no emoji,  here: (c) café ©", "other text is untouched"
     assert spell_out_emoji("") == ""
+    assert spell_out_emoji("still waiting ⏳") == "still waiting hourglass with flowing sand"
+    assert spell_out_emoji("go 🇬🇧🇬🇧!") == "go flag flag !"
+    assert spell_out_emoji("step 1️⃣") == "step 1"
+    assert spell_out_emoji("\U0001fae0") in ("melting face", "emoji"), "never dropped, even if too new to be named"
 
 
 def test_the_encoder_reads_emoji_as_words(scorer: ToneScorer) -> None:
