@@ -185,6 +185,7 @@
     S.ready = false;
     sessionStorage.removeItem('kd.token');
     sessionStorage.removeItem('kd.agent');
+    sessionStorage.removeItem('kd.watching');
     clearTimeout(S.retryTimer);
     stopPing();
     if (S.ws) { const ws = S.ws; S.ws = null; ws.close(1000, 'sign out'); }
@@ -321,12 +322,18 @@
       S.openFifo.push(tab.id);
       for (const [clientId, p] of tab.pending) send({ type: 'message', conversation_id: tab.id, text: p.text, client_id: clientId });
     }
+    for (const cid of savedWatching()) { // after a reload: observer tabs come back, in the background
+      if (S.tabs.has(cid)) continue;
+      send({ type: 'open', conversation_id: cid, last_seen: 0 });
+      S.openFifo.push(cid);
+    }
     if (KD.supervisor) KD.supervisor.onWelcome(S.agent);
   }
   function onError(f) {
     if (f.ref === 'open' && S.openFifo.length) { // a tab we re-opened after a reconnect is no longer ours
-      const tab = S.tabs.get(S.openFifo.shift());
+      const cid = S.openFifo.shift(), tab = S.tabs.get(cid);
       if (tab && (f.code === 'forbidden' || f.code === 'not_found')) return setMode(tab, 'ended', 'This conversation is no longer available to you.');
+      if (!tab) return saveWatching(); // a restored observer tab whose conversation is gone: forget it quietly
     }
     toast(f.message || 'Something went wrong.');
     if (f.ref === 'message') { // the refused reply is not acknowledged: show it as not sent
@@ -491,8 +498,15 @@
     KD.renderHeader(tab);
     renderTabLabel(tab);
   }
+  function saveWatching() { // a supervisor's observer tabs survive a reload (the server reopens only held ones)
+    sessionStorage.setItem('kd.watching', JSON.stringify([...S.tabs.values()].filter((t) => t.mode === 'observer').map((t) => t.id)));
+  }
+  function savedWatching() {
+    try { const ids = JSON.parse(sessionStorage.getItem('kd.watching') || '[]'); return Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : []; } catch (e) { return []; }
+  }
   function setMode(tab, mode, banner) {
     tab.mode = mode;
+    if (S.tabs.has(tab.id)) saveWatching();
     tab.banner.hidden = !banner;
     tab.bannerText.textContent = banner || '';
     tab.banner.dataset.mode = mode;
@@ -556,6 +570,7 @@
     tab.tabWrap.remove();
     tab.panel.remove();
     S.tabs.delete(cid);
+    saveWatching();
     if (S.active === cid) {
       S.active = null;
       const next = order[idx + 1] || order[idx - 1];

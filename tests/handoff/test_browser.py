@@ -211,6 +211,21 @@ async def test_supervisor_dashboard_and_phone_sized_widget(site: Site, browser: 
     assert await log.get_attribute("role") == "log" and await log.get_attribute("aria-live") == "polite"
     await shot(phone, "widget-phone")
 
+    # The supervisor watches the escalated chat without claiming it; the watching tab survives a reload.
+    await phone.keyboard.type("I need a person!!")
+    await phone.keyboard.press("Enter")
+    await supervisor.get_by_test_id("kd-view-desk").click()
+    item = supervisor.get_by_test_id("kd-queue-item").first
+    cid = await item.get_attribute("data-conversation-id")
+    await item.get_by_role("button", name="View").click()
+    tab = supervisor.locator(f'[data-testid="kd-tab"][data-conversation-id="{cid}"]')
+    await expect(tab).to_have_count(1)
+    await expect(supervisor.locator(".conv-banner[data-mode='observer']")).to_have_count(1)
+    await supervisor.reload()
+    await expect(tab).to_have_count(1)
+    await expect(supervisor.locator(".conv-banner[data-mode='observer']")).to_have_count(1)
+    await expect(messages(phone, "system").first).to_be_visible()
+
 
 async def test_agent_labels_a_chat_the_employee_ended(site: Site, browser: Browser) -> None:
     """The employee ends the chat first; the agent's console still asks for the escalation label."""
