@@ -31,7 +31,7 @@ def main() -> int:
     from bot.nlu.encoder import SentenceEncoder
     from bot.settings import load_settings
     from bot.tone.cues import CueExtractor
-    from bot.tone.scorer import load_tone_scorer
+    from bot.tone.scorer import embed, load_tone_scorer
     from bot.tone.training import load_tone_model, train_tone_if_needed
 
     settings = load_settings()
@@ -41,7 +41,7 @@ def main() -> int:
     load_s = time.perf_counter() - started
     # Untimed: the heads and cues alone, on embeddings computed once up front.
     model, cues = load_tone_model(model_path), CueExtractor()
-    pooled = dict(zip(MESSAGES, SentenceEncoder(model_path, prepare=False).encode(MESSAGES), strict=True))
+    pooled = dict(zip(MESSAGES, embed(SentenceEncoder(model_path, prepare=False), MESSAGES), strict=True))
     for text in MESSAGES:
         scorer.score(text)
     end_to_end, scoring_only = [], []

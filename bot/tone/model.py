@@ -9,8 +9,8 @@ Calibration uses examples the fine-tuning never saw (a fifth of ours, stratified
 sigmoid first tempers the tuned model's overconfident logit, another maps the blend to a
 probability, and that is shifted from our examples' base rate to ``DEPLOYMENT_PRIOR`` (an
 assumption: about a quarter of the messages people write to support show distress). The operating
-threshold is the middle of those within 0.01 of the best F1 on those examples reweighted to that prior. A crisis cue
-makes the turn acute whatever the model says.
+threshold is the middle of those within 0.01 of the best F1 on those examples reweighted to that
+prior. A crisis cue makes the turn acute whatever the model says.
 """
 
 from __future__ import annotations

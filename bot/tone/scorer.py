@@ -27,6 +27,11 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    """What the tone encoder reads (emoji spelled out, as in fine-tuning), for scoring and calibration."""
+    return encoder.encode([spell_out_emoji(t) for t in texts])
+
+
 class ToneScorer:
     def __init__(self, model: ToneModel, encoder: Encoder, cues: CueExtractor | None = None) -> None:
         self._model = model
@@ -40,7 +45,7 @@ class ToneScorer:
         return self._model.threshold
 
     def score(self, text: str) -> ToneScore:
-        return self._model.score(self._encoder.encode([spell_out_emoji(text)])[0], self._cues.extract(text))
+        return self._model.score(embed(self._encoder, [text])[0], self._cues.extract(text))
 
     def score_within(self, text: str, deadline_s: float) -> ToneScore:
         """The tone, or the neutral default when scoring fails or misses the deadline."""

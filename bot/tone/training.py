@@ -58,6 +58,7 @@ def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConf
     from bot.nlu.onnx_graph import build_graph
     from bot.tone.cues import CueExtractor
     from bot.tone.finetune import fine_tune
+    from bot.tone.scorer import embed
 
     train, held_out = split_examples(examples, config.seed)
     source = packaged_model_dir()
@@ -74,7 +75,7 @@ def build_tone_model(examples: list[ToneExample], target: Path, config: TuneConf
     shutil.rmtree(tmp, ignore_errors=True)
     save_encoder(build_graph(tuned.encoder, bert_config, normalize=False), tmp)
     texts = [e.text for e in held_out]
-    pooled = SentenceEncoder(tmp, prepare=False).encode([spell_out_emoji(t) for t in texts])
+    pooled = embed(SentenceEncoder(tmp, prepare=False), texts)
     cues = CueExtractor()
     compound = np.array([cues.extract(t).values["vader_compound"] for t in texts])
     model = ToneModel(tuned.heads).calibrate(pooled, compound, [e.distressed for e in held_out])

@@ -14,7 +14,7 @@ from aiohttp import web
 from handoff.backend.base import AgentAccount
 from handoff.canned import CANNED_RESPONSES
 from handoff.core.events import AddNote, AgentSaid, Claim, Close, Decline, HandBack, Transfer
-from handoff.core.model import JSON, State
+from handoff.core.model import JSON, Conversation, State
 from handoff.core.routing import priority
 from handoff.desk import Desk, agent_ref
 from handoff.errors import BadFrame, Forbidden, NotFound
@@ -25,6 +25,11 @@ from handoff.web.sockets import frame_loop, handshake, open_socket
 from handoff.web.state import DESK, HUB, SETTINGS
 
 log = logging.getLogger("handoff.agent")
+
+
+def offer_frame(cid: str, deadline: float, summary: JSON) -> JSON:
+    """The ``offer`` frame, live or re-sent to a socket that opened during the offer."""
+    return {"type": "offer", "conversation_id": cid, "deadline": deadline, "summary": summary}
 
 
 class AgentConnection(Connection):
@@ -42,22 +47,27 @@ class AgentConnection(Connection):
         return self.account.role == "supervisor"
 
     # --- outbound -----------------------------------------------------------------------------------
-    async def queue_snapshot(self) -> None:
-        now = self.desk.clock()
-        items = []
+    async def _queued(self) -> list[tuple[Conversation, float]]:
+        """Every queued conversation with its queue score, across the skills' queues."""
+        found = []
         for skill in sorted(SKILLS):
             for cid, score in await self.desk.backend.queue(skill):
                 conv = await self.desk.backend.get(cid)
-                if conv is None or conv.state is not State.QUEUED:
-                    continue
-                items.append(
-                    {
-                        **conv.summary(),
-                        "priority": round(priority(score, now)),
-                        "waiting_s": round(now - (conv.queued_at or now)),
-                        "score": score,
-                    }
-                )
+                if conv is not None and conv.state is State.QUEUED:
+                    found.append((conv, score))
+        return found
+
+    async def queue_snapshot(self) -> None:
+        now = self.desk.clock()
+        items = [
+            {
+                **conv.summary(),
+                "priority": round(priority(score, now)),
+                "waiting_s": round(now - (conv.queued_at or now)),
+                "score": score,
+            }
+            for conv, score in await self._queued()
+        ]
         items.sort(key=lambda item: item["score"])
         await self.ws.send_json({"type": "queue", "items": items})
 
@@ -67,21 +77,10 @@ class AgentConnection(Connection):
         The live ``offer`` frame went to the sockets open at the time; without this a console that
         reconnects shows nothing until the offer lapses and passes to someone else."""
         now = self.desk.clock()
-        for skill in sorted(SKILLS):
-            for cid, _ in await self.desk.backend.queue(skill):
-                conv = await self.desk.backend.get(cid)
-                if conv is None or conv.state is not State.QUEUED or conv.offered_to != self.account.id:
-                    continue
-                if conv.offer_deadline is None or conv.offer_deadline <= now:
-                    continue  # lapsed: routing withdraws it and moves on
-                await self.ws.send_json(
-                    {
-                        "type": "offer",
-                        "conversation_id": cid,
-                        "deadline": conv.offer_deadline,
-                        "summary": conv.summary(),
-                    }
-                )
+        for conv, _ in await self._queued():
+            if conv.offered_to != self.account.id or conv.offer_deadline is None or conv.offer_deadline <= now:
+                continue  # someone else's, or lapsed: routing withdraws it and moves on
+            await self.ws.send_json(offer_frame(conv.id, conv.offer_deadline, conv.summary()))
 
     async def agents_snapshot(self) -> None:
         if not self.supervisor:
@@ -152,14 +151,7 @@ class AgentConnection(Connection):
             if message["load"] or message["queue_changed"]:
                 self.once("agents", self.agents_snapshot)
         elif kind == "offer" and message["agent_id"] == self.account.id:
-            self.send(
-                {
-                    "type": "offer",
-                    "conversation_id": message["cid"],
-                    "deadline": message["deadline"],
-                    "summary": message["summary"],
-                }
-            )
+            self.send(offer_frame(message["cid"], message["deadline"], message["summary"]))
         elif kind == "offer_withdrawn" and message["agent_id"] == self.account.id:
             self.send({"type": "offer_withdrawn", "conversation_id": message["cid"]})
         elif kind == "typing" and message["cid"] in self.delivered and message.get("agent_id") != self.account.id:
