@@ -7,13 +7,15 @@ Screenshots of each page are saved as test artefacts (KINDRED_ARTEFACTS, default
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, WebSocketRoute, async_playwright, expect
 
 from handoff.backend.memory import MemoryBackend
 from handoff.web.agent import AgentConnection
@@ -256,3 +258,47 @@ async def test_agent_labels_a_chat_the_employee_ended(site: Site, browser: Brows
     await expect(agent.locator(f'[data-testid="kd-tab"][data-conversation-id="{cid}"]')).to_have_count(0)
     record = await site.app[BACKEND].get(cid or "")  # type: ignore[index]
     assert record is not None and record.label is not None and record.label["needed"] is False
+
+
+async def test_console_drops_an_offer_withdrawn_while_it_was_offline(site: Site, browser: Browser) -> None:
+    """An offer withdrawn during a reconnect gap disappears from the console once it is back.
+
+    The console's reconnect is held (Playwright routes the socket) until the employee has stopped
+    waiting, so the withdrawal falls into the gap deterministically. The offer's 30 s deadline is far
+    off, so only the reconnect's own bookkeeping can remove it in time.
+    """
+    agent = await (await browser.new_context(viewport={"width": 1400, "height": 900})).new_page()
+    employee = await (await browser.new_context(viewport={"width": 1100, "height": 800})).new_page()
+    for page in (agent, employee):
+        page.set_default_timeout(TIMEOUT_MS)
+    connects = 0
+    release = asyncio.Event()
+
+    async def hold_reconnects(route: WebSocketRoute) -> None:
+        nonlocal connects
+        connects += 1
+        if connects > 1:
+            await release.wait()
+        route.connect_to_server()
+
+    await agent.route_web_socket(re.compile(r"/ws/agent$"), hold_reconnects)
+    await sign_in(agent, site.url, "alex")
+    await employee.goto(site.url + "/")
+    await employee.get_by_test_id("kd-demo-employee").select_option("E1002")
+    await employee.get_by_test_id("kd-demo-start").click()
+    await employee.get_by_test_id("kd-input").fill("I need a person")
+    await employee.get_by_test_id("kd-input").press("Enter")
+    item = agent.get_by_test_id("kd-queue-item")
+    await expect(item.get_by_test_id("kd-accept")).to_be_visible()
+
+    for connection in list(site.app[HUB].connections):  # type: ignore[index]
+        if isinstance(connection, AgentConnection):
+            await connection.ws.close(code=1012, message=b"restart")
+    await expect(agent.locator("#conn")).not_to_have_attribute("data-state", "online")
+    await employee.get_by_test_id("kd-cancel-wait").click()
+    await expect(employee.get_by_test_id("kd-queue")).to_be_hidden()
+    await expect(item.get_by_test_id("kd-accept")).to_be_visible()  # still showing what it knew
+
+    release.set()
+    await expect(agent.locator("#conn")).to_have_attribute("data-state", "online")
+    await expect(item).to_have_count(0, timeout=3_000)  # well before the offer's own deadline
