@@ -3,9 +3,9 @@
 The pipeline is spaCy's rule-based English tokenizer with ``Matcher``/``PhraseMatcher`` patterns
 (no statistical model is needed, so nothing is downloaded). The cues are:
 negated positive words ("not happy"), intensifiers ("so", "extremely"), shouting (ALL CAPS),
-exclamation and question runs, stretched words ("sooo"), repeated words, and a curated crisis
-lexicon (self-harm, threats, abuse) that always counts as acute. VADER's lexicon scores the
-sentence polarity, taking negation and intensifiers into account.
+exclamation and question runs, stretched words ("sooo"), repeated words, and the curated crisis
+lexicon of ``bot.tone.crisis`` (self-harm, threats, abuse) that always counts as acute. VADER's
+lexicon scores the sentence polarity, taking negation and intensifiers into account.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from bot.tone.crisis import CrisisFinder
 
 POSITIVE_WORDS = [
     "happy",
@@ -58,51 +60,6 @@ INTENSIFIERS = [
     "way",
     "too",
 ]
-# Crisis lexicon: always acute. Kept short and specific; reviewed by people, not learned.
-CRISIS_PHRASES = [
-    "kill myself",
-    "killing myself",
-    "end my life",
-    "ending my life",
-    "take my own life",
-    "suicide",
-    "suicidal",
-    "want to die",
-    "wanna die",
-    "better off dead",
-    "no reason to live",
-    "self harm",
-    "self-harm",
-    "hurt myself",
-    "hurting myself",
-    "cut myself",
-    "cutting myself",
-    "overdose",
-    "can't go on",
-    "cannot go on",
-    "going to hurt him",
-    "going to hurt her",
-    "going to hurt them",
-    "bring a gun",
-    "shoot everyone",
-    "he hits me",
-    "she hits me",
-    "abusing me",
-    "sexually assaulted",
-    "assaulted me",
-    "raped",
-    "threatened to kill",
-    "i'm not safe at home",
-    "not safe at home",
-    "going to kill him",
-    "going to kill her",
-    "going to kill them",
-    "he beats me",
-    "she beats me",
-    "cant go on",
-    "im not safe at home",
-]
-
 CUE_NAMES = [
     "negated_positive",
     "intensifiers",
@@ -145,8 +102,10 @@ class Cues:
 
 
 def normalise(text: str) -> str:
-    """Typographic apostrophes and quotes as plain ones, so "can’t go on" matches like "can't go on"."""
-    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+    """Plain apostrophes and quotes, and single spaces: "can’t go on", and "can't go on" broken over
+    two lines, match "can't go on" (spaCy keeps line breaks and double spaces as tokens)."""
+    plain = text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}))
+    return " ".join(plain.split())
 
 
 class CueExtractor:
@@ -154,7 +113,7 @@ class CueExtractor:
 
     def __init__(self) -> None:
         import spacy
-        from spacy.matcher import Matcher, PhraseMatcher
+        from spacy.matcher import Matcher
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self._nlp = spacy.blank("en")
@@ -172,21 +131,19 @@ class CueExtractor:
                 ]
             ],
         )
-        self._crisis = PhraseMatcher(self._nlp.vocab, attr="LOWER")
-        self._crisis.add("CRISIS", [self._nlp.make_doc(p) for p in CRISIS_PHRASES])
+        self._crisis = CrisisFinder(self._nlp)
         self._vader = SentimentIntensityAnalyzer()
 
     def crisis_terms(self, text: str) -> list[str]:
         """Only the crisis lexicon: cheap enough to run even when full scoring failed or was too slow."""
-        doc = self._nlp.make_doc(normalise(text[:2000]))
-        return sorted({doc[s:e].text.lower() for _, s, e in self._crisis(doc)})
+        return self._crisis.terms(self._nlp.make_doc(normalise(text[:2000])))
 
     def extract(self, text: str) -> Cues:
         text = normalise(text[:2000])
         doc = self._nlp(text)
         evidence: list[str] = []
         negated = [doc[s:e].text for _, s, e in self._negated(doc)]
-        crisis = sorted({doc[s:e].text.lower() for _, s, e in self._crisis(doc)})
+        crisis = self._crisis.terms(doc)
         words = [t for t in doc if t.is_alpha]
         caps = [t.text for t in words if t.is_upper and len(t.text) >= 3 and t.text not in {"VPN", "PTO", "HR", "IT"}]
         intensifiers = [t.text for t in words if t.lower_ in INTENSIFIERS]

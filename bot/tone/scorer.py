@@ -53,6 +53,8 @@ class ToneScorer:
         try:
             return future.result(timeout=deadline_s)
         except concurrent.futures.TimeoutError:
+            # Not started yet (queued behind a stall): drop it, so a stall leaves no backlog of stale work.
+            future.cancel()
             log.warning("tone scoring took longer than %.0f ms; going on with a neutral tone", deadline_s * 1000)
         except Exception:
             log.warning("tone scoring failed; going on with a neutral tone", exc_info=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bot.nlu.encoder import SentenceEncoder
 from bot.settings import load_settings
 from bot.tone.cues import CueExtractor
 from bot.tone.data import ToneDataError, load_examples
@@ -169,6 +171,29 @@ def test_deadline_and_failure_give_neutral(model: ToneModel, cues: CueExtractor)
     assert DEGRADED.degraded and not DEGRADED.distressed
 
 
+class StallingEncoder:
+    """Stalls on its first text, then answers; counts the texts it was asked to encode."""
+
+    def __init__(self, real: SentenceEncoder) -> None:
+        self.real, self.calls = real, 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        if self.calls == 1:
+            time.sleep(0.4)
+        return self.real.encode(texts)
+
+
+def test_turns_that_missed_the_deadline_are_not_scored_later(model: ToneModel, cues: CueExtractor) -> None:
+    """Turns queued behind a stall come back neutral and are dropped, not scored after the fact."""
+    encoder = StallingEncoder(SentenceEncoder(train_tone_if_needed(load_settings()), prepare=False))
+    scorer = ToneScorer(model, encoder, cues)
+    assert [scorer.score_within(f"turn {n}", 0.05) for n in range(4)] == [DEGRADED] * 4
+    time.sleep(0.5)  # the stalled encode has finished
+    assert not scorer.score_within("I am so angry about my pay!!", 2.0).degraded
+    assert encoder.calls == 2, "only the stalled turn and the last one reached the encoder"
+
+
 def test_a_tone_folder_without_its_encoder_is_refused(tmp_path: Path) -> None:
     """Never score with the untuned packaged encoder because the tuned one is missing."""
     from bot.nlu.encoder import EncoderUnavailable
@@ -303,10 +328,88 @@ def test_evaluation_command_writes_report_and_pictures(tmp_path: Path) -> None:
         assert (tmp_path / "out" / name).stat().st_size > 1000 or name.endswith(".json")
 
 
-def test_crisis_lexicon_normalises_and_avoids_idioms(cues: CueExtractor) -> None:
-    assert cues.extract("I can’t go on like this").crisis  # typographic apostrophe
-    assert not cues.extract("the new policy really hits me hard").crisis
-    assert not cues.extract("just kill them background processes").crisis
+def test_crisis_lexicon_normalises_apostrophes(cues: CueExtractor) -> None:
+    assert cues.extract("I can’t go on like this").crisis
+    assert cues.crisis_terms("he hits me") == ["he hits me"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't go on leave until my manager signs the form",
+        "cant go on the VPN from home",
+        "we can't go on parental leave at the same time?",
+        "I cannot go on my booked vacation because of the release",
+        "I hurt myself lifting boxes in the warehouse, how do I report it?",
+        "accidentally cut myself on the paper cutter, where's the first aid kit",
+        "I cut myself at work and need to file an injury report",
+        "I don't want to live in the city they're moving our office to",
+        "she hits me up on slack every morning",
+        "my manager beat me to it, the ticket is already closed",
+        "my boss beats me at chess every lunch break",
+        "the new policy really hits me hard",
+        "just kill them background processes",
+        "I can not go on leave next week",
+        "i can't go on the ski trip.",
+        "my manager kicked me off the call",
+        "she hit me back on email",
+        "my boss hit me with another last minute deadline",
+        "my manager just punched me in for the shift",
+    ],
+)
+def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, text: str) -> None:
+    assert not cues.extract(text).crisis
+    assert cues.crisis_terms(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't go on like this",
+        "i cant go on anymore",
+        "I can't go on this way",
+        "I can't go on the way things are",
+        "I can't go on, not after this week",
+        "I hurt myself again last night",
+        "I cut myself on purpose, it wasn't an accident",
+        "it was no accident, i keep hurting myself",
+        "I slipped up and cut myself again",
+        "some days I wish I was dead",
+        "i just want to end it all",
+        "I don't want to live anymore",
+        "everyone would be better off without me",
+        "my husband hits me when he drinks",
+        "my partner keeps hitting me",
+        "my boss slapped me in the storeroom",
+        "I'm thinking about taking all my pills",
+        "he beats me at home",
+        "my husband beat me in front of the kids",
+        "he beat me to the ground",
+        "I hurt myself again, I tell everyone it's an accident",
+        "since the accident I keep hurting myself",
+        "I've been cutting myself, I cover it with injury plasters",
+        "I don't want to live with this pain anymore",
+        "I don't want to live in this world anymore",
+        "I do not want to live anymore",
+        "he'll hit me if I tell anyone",
+        "my husband has been hitting me",
+        "she used to hit me",
+        "my co-worker hits me",
+        "he hit me with a belt",
+        "I can't go on the break up destroyed me",
+        "i cant go on the holidays without him",
+        "I can't\ngo on",
+        "I want to  die",
+        "I don't feel safe at home",
+        "he threatens to kill me",
+        "I've been self-harming",
+        "I don't want to be here anymore",
+        "honestly some days I wish I wasn’t here",
+    ],
+)
+def test_crisis_phrases_near_work_words_still_count(cues: CueExtractor, text: str) -> None:
+    assert cues.extract(text).crisis
+    assert cues.crisis_terms(text)
 
 
 def test_a_failed_scorer_still_catches_a_crisis(model: ToneModel, cues: CueExtractor) -> None:

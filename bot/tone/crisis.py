@@ -1,0 +1,200 @@
+"""The crisis lexicon: self-harm, suicidal thoughts, threats and abuse, which always count as acute.
+
+Reviewed by people, not learned: a missed crisis is the worst mistake the assistant can make, so the
+phrases lean towards catching too much. A few readings that employees of an HR/IT assistant write
+every day are excluded by narrow rules ("can't go on parental leave until May", "I hurt myself
+lifting a box, how do I report the injury?", "she hits me up on Slack", "he beat me to it"). Each
+rule gives way whenever the message also reads as a crisis ("again", "on purpose", "anymore", "like
+this"), and the tests show such crisis sentences next to every rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+ALWAYS = [
+    # suicide and self-harm, including passive wishes to be dead
+    *("kill myself", "killing myself", "end my life", "ending my life", "take my own life", "take my life"),
+    *("suicide", "suicidal", "want to die", "wanna die", "better off dead", "no reason to live"),
+    *("wish i was dead", "wish i were dead", "wish i wasn't alive", "wish i was never born"),
+    *("wish i didn't exist", "wish i didnt exist", "hope i don't wake up", "hope i dont wake up"),
+    *("wish i wasn't here", "wish i wasnt here", "wish i weren't here"),
+    *("don't want to be alive", "dont want to be alive", "don't want to wake up", "dont want to wake up"),
+    *("don't want to be here anymore", "dont want to be here anymore", "do not want to be here anymore"),
+    *("end it all", "ending it all", "not worth living", "no point in living", "no point living"),
+    *("better off without me", "unalive myself", "hang myself", "jump off the roof", "jump off a bridge"),
+    *("self harm", "self-harm", "self harming", "self-harming", "harm myself", "harming myself"),
+    *("overdose", "take all my pills", "taking all my pills", "whole bottle of pills"),
+    # threats to others
+    *("going to hurt him", "going to hurt her", "going to hurt them", "going to kill him"),
+    *("going to kill her", "going to kill them", "bring a gun", "shoot everyone", "threatened to kill"),
+    *("threatens to kill", "threatening to kill", "said he would kill me", "said she would kill me"),
+    *("said he'd kill me", "said she'd kill me"),
+    # abuse and assault (who hits whom is matched by the pattern below)
+    *("abusing me", "sexually assaulted", "assaulted me", "was assaulted", "been assaulted", "raped"),
+    *("not safe at home", "im not safe at home", "don't feel safe at home", "dont feel safe at home"),
+    *("afraid to go home", "scared to go home"),
+]
+GO_ON = ["can't go on", "cannot go on", "cant go on", "can not go on"]
+WANT_TO_LIVE = ["don't want to live", "dont want to live", "do not want to live"]
+SELF_INJURY = ["hurt myself", "hurting myself", "cut myself", "cutting myself"]
+
+ABUSERS = [
+    *("he", "she", "they", "husband", "wife", "spouse", "partner", "boyfriend", "girlfriend", "bf", "gf"),
+    *("fiance", "fiancé", "fiancee", "ex", "dad", "father", "mom", "mum", "mother", "stepdad", "stepfather"),
+    *("stepmom", "stepmother", "brother", "sister", "son", "daughter", "uncle", "aunt", "roommate"),
+    *("flatmate", "landlord", "neighbour", "neighbor", "manager", "boss", "supervisor", "coworker"),
+    *("colleague", "worker", "customer", "client"),  # "co-worker" is tokenised co - worker
+]
+ABUSE_VERBS = [
+    *("hit", "hits", "hitting", "beat", "beats", "beating", "hurt", "hurts", "hurting", "kick", "kicks"),
+    *("kicked", "kicking", "slap", "slaps", "slapped", "slapping", "punch", "punches", "punched"),
+    *("punching", "choke", "chokes", "choked", "choking", "strangled", "strangles", "shoved", "groped"),
+]
+# Between who and the verb: "he's been hitting me", "he'll hit me", "she used to hit me".
+BETWEEN = [
+    *("always", "keeps", "kept", "still", "sometimes", "often", "has", "had", "have", "just", "then"),
+    *("again", "'s", "'ll", "'d", "will", "would", "is", "was", "been", "used", "to", "also", "even"),
+]
+# Idioms after "<who> <verb> me": "hits me up", "hit me back", "kicked me off the call".
+IDIOM_NEXT = {"hit": {"up", "back"}, "kick": {"off", "out"}, "beat": set(), "punch": set()}
+# "hit me with" a workload, not an object: "my boss hit me with another deadline".
+WORKLOAD = {
+    *("deadline", "deadlines", "task", "tasks", "ticket", "tickets", "request", "requests", "question"),
+    *("questions", "email", "emails", "meeting", "meetings", "shift", "shifts", "project", "projects"),
+    *("extra", "last", "news", "review", "feedback", "bill", "fee", "invoice", "surprise", "work"),
+}
+# "beat me at chess", "beats me in sales every quarter": a contest, not violence.
+CONTEST = {
+    *("chess", "cards", "pool", "game", "games", "race", "contest", "sales", "quiz", "tennis", "golf"),
+    *("poker", "darts", "squash", "badminton", "trivia", "match", "leaderboard", "ping", "table", "fifa"),
+}
+
+# "can't go on" + up to three qualifiers + leave, travel, a system or a day, at the end of a clause
+# or followed by a word like "until": "can't go on parental leave until May".
+GO_ON_QUALIFIERS = {
+    *("the", "a", "an", "my", "our", "this", "that", "any", "paid", "unpaid", "annual", "sick", "business"),
+    *("parental", "maternity", "paternity", "mat", "company", "team", "work", "school", "planned", "ski"),
+    *("booked", "next", "night", "early", "late"),
+}
+GO_ON_WORK = {
+    *("leave", "vacation", "holiday", "holidays", "trip", "break", "pto", "sabbatical", "furlough", "training"),
+    *("course", "site", "website", "portal", "intranet", "vpn", "teams", "slack", "wifi", "network", "shift"),
+    *("shifts", "nights", "call", "tour", "offsite", "retreat", "conference", "rota", "rotation", "payroll"),
+    *("secondment", "zoom", "jira", "outlook", "laptop", "computer", "monday", "tuesday", "wednesday"),
+    *("thursday", "friday", "saturday", "sunday", "weekend", "weekends"),
+}
+CLAUSE_GOES_ON = {
+    *("until", "till", "because", "cause", "since", "as", "due", "next", "tomorrow", "today", "tonight"),
+    *("this", "in", "on", "at", "for", "from", "and", "but", "so", "if", "when", "yet"),
+}
+CLAUSE_ENDS = {".", ",", "!", "?", ";", ":", "-", "(", ")"}
+# Where to live, not whether: "don't want to live in Leeds / near the new office / there".
+WHERE = {"in", "near", "there", "here", "abroad", "close", "far", "downtown", "outside"}
+STILL_DESPAIR = {"anymore", "any", "longer", "world", "earth", "pain", "like", "myself", "life"}
+# An accident at work: "I accidentally cut myself", "hurt myself lifting boxes", "file an injury report".
+MECHANISMS = {"lifting", "carrying", "moving", "tripping", "slipping", "falling", "sprained", "twisted"}
+REPORTING = {"report", "reporting", "file", "filing", "claim", "form", "log", "record"}
+INJURY = {"injury", "injuries", "accident", "incident", "injured"}
+NOT_AN_ACCIDENT = {"again", "keep", "keeps", "still", "been", "purpose", "deliberately", "intentionally"}
+NEGATIONS = {"not", "n't", "no", "never", "nt"}
+
+
+class CrisisFinder:
+    """Finds crisis terms in a tokenised text; build once per spaCy pipeline, then pure and fast."""
+
+    def __init__(self, nlp: Language) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self._strings = nlp.vocab.strings
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label, phrases in (("ALWAYS", ALWAYS), ("GO_ON", GO_ON), ("LIVE", WANT_TO_LIVE), ("SELF", SELF_INJURY)):
+            self._phrases.add(label, [nlp.make_doc(p) for p in phrases])
+        self._abuse = Matcher(nlp.vocab)
+        who, verb, me = {"LOWER": {"IN": ABUSERS}}, {"LOWER": {"IN": ABUSE_VERBS}}, {"LOWER": "me"}
+        self._abuse.add("ABUSE", [[who, {"LOWER": {"IN": BETWEEN}, "OP": "*"}, verb, me]])
+
+    def terms(self, doc: Doc) -> list[str]:
+        """The crisis phrases in ``doc``, lower-cased, without the work readings described above."""
+        found: set[str] = set()
+        for match_id, start, end in self._phrases(doc):
+            label = self._strings[match_id]
+            if label == "GO_ON" and _work_after_go_on(doc, end):
+                continue
+            if label == "LIVE" and _where_to_live(doc, end):
+                continue
+            if label == "SELF" and _an_accident_at_work(doc, start, end):
+                continue
+            found.add(doc[start:end].text.lower())
+        for _, start, end in self._abuse(doc):
+            if not _idiom_after(doc, doc[end - 2], end):
+                found.add(f"{doc[start].lower_} {doc[end - 2].lower_} me")
+        return sorted(found)
+
+
+def _words(doc: Doc, start: int, count: int) -> list[str]:
+    """Up to ``count`` lower-cased tokens from ``start`` within the clause (stops at punctuation)."""
+    words = []
+    for token in doc[start : start + count]:
+        if token.text in CLAUSE_ENDS:
+            break
+        words.append(token.lower_)
+    return words
+
+
+def _work_after_go_on(doc: Doc, end: int) -> bool:
+    """ "can't go on" + qualifiers + a work word, and the clause ends or goes on about plans."""
+    for token in doc[end : end + 4]:
+        if token.lower_ in GO_ON_WORK:
+            after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            return after is None or after.text in CLAUSE_ENDS or after.lower_ in CLAUSE_GOES_ON
+        if token.lower_ not in GO_ON_QUALIFIERS:
+            return False
+    return False
+
+
+def _where_to_live(doc: Doc, end: int) -> bool:
+    """ "don't want to live in Leeds", unless the clause goes on in despair ("in this world anymore")."""
+    words = _words(doc, end, 6)
+    return bool(words) and words[0] in WHERE and not set(words) & STILL_DESPAIR
+
+
+def _an_accident_at_work(doc: Doc, start: int, end: int) -> bool:
+    """Hurt or cut by accident ("accidentally", a mechanism like "lifting" right after, or reporting an
+    injury), and nothing in the message says it keeps happening or was meant."""
+    lowered = [t.lower_ for t in doc]
+    if set(lowered) & NOT_AN_ACCIDENT or "on purpose" in doc.text.lower():
+        return False
+    if "accidentally" in lowered[max(start - 2, 0) : start]:
+        return True
+    if set(_words(doc, end, 6)) & MECHANISMS:
+        return True
+    return any(
+        word in INJURY
+        and set(lowered[max(i - 3, 0) : i]) & REPORTING
+        and not set(lowered[max(i - 3, 0) : i]) & NEGATIONS
+        for i, word in enumerate(lowered)
+    )
+
+
+def _idiom_after(doc: Doc, verb: Token, end: int) -> bool:
+    """ "hits me up", "kicked me off", "hit me with another deadline", "beat me to it", "beat me at chess"."""
+    stem = next((s for s in IDIOM_NEXT if verb.lower_.startswith(s)), None)
+    if stem is None:
+        return False
+    following = _words(doc, end, 4)
+    if not following:
+        return False
+    if following[0] in IDIOM_NEXT[stem]:
+        return True
+    if stem == "hit" and following[0] == "with":
+        return bool(set(following[1:]) & WORKLOAD)
+    if stem == "beat" and following[0] == "to":
+        return following[1:2] == ["it"] or following[1:3] == ["the", "punch"]
+    if stem in ("beat", "punch") and following[0] in ("at", "in"):
+        return bool(set(following[1:]) & CONTEST) or (stem == "punch" and following[1:2] == ["for"])
+    return False
