@@ -39,7 +39,8 @@ CARE_REPLIES = {
     ),
     "health_leave": (
         "I'm sorry you're not well. Your health comes first: you have 10 paid sick days a year, and longer "
-        "medical leave or adjustments at work can be arranged confidentially with HR. " + EAP
+        "medical leave or adjustments at work can be arranged confidentially with HR. If you were hurt at "
+        "work, HR will also record the injury and handle any claim with you. " + EAP
     ),
     "job_security": (
         "That sounds worrying, and it's completely understandable to want clarity. HR can talk you through "
