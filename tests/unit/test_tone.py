@@ -149,6 +149,14 @@ def test_calm_and_upset_are_told_apart(scorer: ToneScorer) -> None:
     assert a.distress < 0.3 < b.distress and not a.distressed and b.distressed
 
 
+def test_exclamation_marks_are_not_read_as_cheer(scorer: ToneScorer) -> None:
+    """Nearly all our "!!" examples used to be positive, and the model had learnt that shortcut."""
+    upset = scorer.score("this is the third time I'm asking about my payslip!!!")
+    cheer = scorer.score("thank you so much!!!")
+    assert upset.distressed and upset.label == "frustrated"
+    assert not cheer.distressed and cheer.label == "positive"
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "x" * 10_000, "Je suis très en colère contre le service", "😡😡😡", "??"],
