@@ -21,12 +21,11 @@ from actions.handoff_client import agents_available, send_escalation
 from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
 from actions.profiles import load_profile
 from actions.runtime import off_loop, runtime
-from actions.tone import CRISIS_RESOURCES, skill_for
+from actions.tone import EAP, crisis_resources, skill_for
 from bot.db.store import ConversationRecord, HRStore, TicketRecord
 from bot.escalation import SENSITIVE_INTENTS, State
 from bot.settings import load_settings
 
-EAP = "Our Employee Assistance Program is free, confidential and open 24/7 on 1-800-555-0199."
 CARE_REPLIES = {
     "report_harassment": (
         "I'm sorry this is happening; thank you for telling me. You deserve to feel safe at work, and what you "
@@ -97,7 +96,8 @@ class ActionEscalate(Action):
         opener = CARE_REPLIES.get(str(topic), "") if reason == "sensitive_topic" else OPENERS.get(reason, "")
         escalation = tracker.get_slot("escalation") or {}
         if isinstance(escalation, dict) and escalation.get("crisis"):
-            dispatcher.utter_message(text=CRISIS_RESOURCES)  # first, whatever else happens
+            kinds = (escalation.get("evidence") or {}).get("crisis_kinds")
+            dispatcher.utter_message(text=crisis_resources(kinds))  # first, whatever else happens
         profile = await load_profile(rt, tracker)
         if profile is None:
             dispatcher.utter_message(

@@ -28,11 +28,31 @@ from bot.escalation import Context, EscalationPolicy, State, Turn, is_external, 
 from bot.settings import load_settings
 
 OFFER_BUTTONS = [{"title": "Yes, please", "payload": "yes please"}, {"title": "No thanks", "payload": "no thanks"}]
-CRISIS_RESOURCES = (
-    "If you are in danger or thinking about harming yourself, please call or text 988 (Suicide & Crisis "
-    "Lifeline, 24/7) or 911 now. Our Employee Assistance Program is also free and confidential, 24/7, on "
-    "1-800-555-0199."
-)
+# Support resources by what the crisis lexicon found (bot.tone.crisis.KINDS); all of them when unknown.
+RESOURCES = {
+    "self_harm": "If you are thinking about harming yourself, please call or text 988 (Suicide & Crisis Lifeline, 24/7).",
+    "abuse": (
+        "If someone is hurting you or you don't feel safe, the National Domestic Violence Hotline is there "
+        "24/7: call 1-800-799-7233 or text START to 88788."
+    ),
+    "assault": (
+        "If you have been assaulted, RAINN's National Sexual Assault Hotline is free and confidential, 24/7: "
+        "1-800-656-4673."
+    ),
+    "threat": "If someone may get hurt, call 911 now. If these are your own thoughts of hurting someone, 988 helps too.",
+}
+IN_DANGER = "If you or anyone else is in danger right now, call 911."
+EAP = "Our Employee Assistance Program is free, confidential and open 24/7 on 1-800-555-0199."
+
+
+def crisis_resources(kinds: object) -> str:
+    """The resources that fit what was said ("my husband hits me" gets the domestic violence hotline,
+    not only a suicide line), then 911 and the EAP. Unknown or missing kinds get every resource."""
+    known = [k for k in RESOURCES if isinstance(kinds, (list, tuple)) and k in kinds] or list(RESOURCES)
+    danger = [] if "threat" in known else [IN_DANGER]  # the threat line already says to call 911
+    return " ".join([*(RESOURCES[k] for k in known), *danger, EAP])
+
+
 OFFER_TEXT = "It sounds like this has been hard. Would you like me to bring in a person from our team?"
 SKILLS = {
     "payday": "payroll",
@@ -120,6 +140,7 @@ class ActionScoreTone(Action):
             distress=float(tone.get("distress") or 0.0),
             crisis=bool(tone.get("acute")),
             cues=tuple(tone.get("cues") or ()),
+            crisis_kinds=tuple(str(k) for k in tone.get("crisis_kinds") or ()),
             intensity=1.0 if tone.get("intensity") is None else float(tone["intensity"]),
             answering_form=answering_form(tracker),
         )

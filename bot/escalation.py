@@ -91,6 +91,7 @@ class Turn:
     distress: float = 0.0
     crisis: bool = False
     cues: tuple[str, ...] = ()
+    crisis_kinds: tuple[str, ...] = ()  # self_harm, abuse, assault, threat (bot.tone.crisis): which resources fit
     intensity: float = 1.0  # strength of the wording, 0..1; unknown counts as strong (distress alone decides)
     answering_form: bool = False  # a reply to a form's question: "travel" or "Sick leave" is no failure or topic
 
@@ -226,7 +227,7 @@ class EscalationPolicy:
             )
 
         if turn.crisis:
-            return escalate("crisis")
+            return escalate("crisis", crisis_kinds=list(turn.crisis_kinds))
         if state.escalated:
             return Outcome(Decision.CONTINUE, "already_escalated", evidence, new)
         if turn.intent == "request_human" and confident:

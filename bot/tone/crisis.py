@@ -10,13 +10,14 @@ this"), and the tests show such crisis sentences next to every rule.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-ALWAYS = [
+SELF_HARM = [
     # suicide and self-harm, including passive wishes to be dead
     *("kill myself", "killing myself", "end my life", "ending my life", "take my own life", "take my life"),
     *("suicide", "suicidal", "want to die", "wanna die", "better off dead", "no reason to live"),
@@ -29,16 +30,18 @@ ALWAYS = [
     *("better off without me", "unalive myself", "hang myself", "jump off the roof", "jump off a bridge"),
     *("self harm", "self-harm", "self harming", "self-harming", "harm myself", "harming myself"),
     *("overdose", "take all my pills", "taking all my pills", "whole bottle of pills"),
-    # threats to others
-    *("going to hurt him", "going to hurt her", "going to hurt them", "going to kill him"),
-    *("going to kill her", "going to kill them", "bring a gun", "shoot everyone", "threatened to kill"),
-    *("threatens to kill", "threatening to kill", "said he would kill me", "said she would kill me"),
-    *("said he'd kill me", "said she'd kill me"),
-    # abuse and assault (who hits whom is matched by the pattern below)
-    *("abusing me", "sexually assaulted", "assaulted me", "was assaulted", "been assaulted", "raped"),
-    *("not safe at home", "im not safe at home", "don't feel safe at home", "dont feel safe at home"),
-    *("afraid to go home", "scared to go home"),
 ]
+THREATS = [
+    *("going to hurt him", "going to hurt her", "going to hurt them", "going to kill him"),
+    *("going to kill her", "going to kill them", "bring a gun", "shoot everyone"),
+]
+ABUSE = [  # who hits whom is also matched by the pattern below
+    *("abusing me", "threatened to kill", "threatens to kill", "threatening to kill", "said he would kill me"),
+    *("said she would kill me", "said he'd kill me", "said she'd kill me", "not safe at home"),
+    *("im not safe at home", "don't feel safe at home", "dont feel safe at home", "afraid to go home"),
+    *("scared to go home",),
+]
+ASSAULT = ["sexually assaulted", "assaulted me", "was assaulted", "been assaulted", "raped"]
 GO_ON = ["can't go on", "cannot go on", "cant go on", "can not go on"]
 WANT_TO_LIVE = ["don't want to live", "dont want to live", "do not want to live"]
 SELF_INJURY = ["hurt myself", "hurting myself", "cut myself", "cutting myself"]
@@ -104,6 +107,18 @@ NOT_AN_ACCIDENT = {"again", "keep", "keeps", "still", "been", "purpose", "delibe
 NEGATIONS = {"not", "n't", "no", "never", "nt"}
 
 
+KINDS = ("self_harm", "abuse", "assault", "threat")  # the order resources are given in
+KIND_OF_LABEL = {"THREAT": "threat", "ABUSE": "abuse", "ASSAULT": "assault"}  # the rest: self_harm
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """What the lexicon found: the phrases (lower-cased) and their kinds, in the order of ``KINDS``."""
+
+    terms: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
 class CrisisFinder:
     """Finds crisis terms in a tokenised text; build once per spaCy pipeline, then pure and fast."""
 
@@ -112,28 +127,36 @@ class CrisisFinder:
 
         self._strings = nlp.vocab.strings
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label, phrases in (("ALWAYS", ALWAYS), ("GO_ON", GO_ON), ("LIVE", WANT_TO_LIVE), ("SELF", SELF_INJURY)):
+        for label, phrases in (
+            ("SELF_HARM", SELF_HARM),
+            ("THREAT", THREATS),
+            ("ABUSE", ABUSE),
+            ("ASSAULT", ASSAULT),
+            ("GO_ON", GO_ON),
+            ("LIVE", WANT_TO_LIVE),
+            ("SELF_INJURY", SELF_INJURY),
+        ):
             self._phrases.add(label, [nlp.make_doc(p) for p in phrases])
         self._abuse = Matcher(nlp.vocab)
         who, verb, me = {"LOWER": {"IN": ABUSERS}}, {"LOWER": {"IN": ABUSE_VERBS}}, {"LOWER": "me"}
         self._abuse.add("ABUSE", [[who, {"LOWER": {"IN": BETWEEN}, "OP": "*"}, verb, me]])
 
-    def terms(self, doc: Doc) -> list[str]:
-        """The crisis phrases in ``doc``, lower-cased, without the work readings described above."""
-        found: set[str] = set()
+    def find(self, doc: Doc) -> Crisis:
+        """The crisis phrases in ``doc`` and their kinds, without the work readings described above."""
+        found: dict[str, str] = {}
         for match_id, start, end in self._phrases(doc):
             label = self._strings[match_id]
             if label == "GO_ON" and _work_after_go_on(doc, end):
                 continue
             if label == "LIVE" and _where_to_live(doc, end):
                 continue
-            if label == "SELF" and _an_accident_at_work(doc, start, end):
+            if label == "SELF_INJURY" and _an_accident_at_work(doc, start, end):
                 continue
-            found.add(doc[start:end].text.lower())
+            found[doc[start:end].text.lower()] = KIND_OF_LABEL.get(label, "self_harm")
         for _, start, end in self._abuse(doc):
             if not _idiom_after(doc, doc[end - 2], end):
-                found.add(f"{doc[start].lower_} {doc[end - 2].lower_} me")
-        return sorted(found)
+                found[f"{doc[start].lower_} {doc[end - 2].lower_} me"] = "abuse"
+        return Crisis(tuple(sorted(found)), tuple(k for k in KINDS if k in found.values()))
 
 
 def _words(doc: Doc, start: int, count: int) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.tone.crisis import CrisisFinder
+from bot.tone.crisis import Crisis, CrisisFinder
 
 POSITIVE_WORDS = [
     "happy",
@@ -81,6 +81,7 @@ class Cues:
 
     values: dict[str, float]
     evidence: tuple[str, ...] = field(default_factory=tuple)
+    crisis_kinds: tuple[str, ...] = ()  # self_harm, abuse, assault, threat: which support resources fit
 
     @property
     def crisis(self) -> bool:
@@ -134,16 +135,19 @@ class CueExtractor:
         self._crisis = CrisisFinder(self._nlp)
         self._vader = SentimentIntensityAnalyzer()
 
-    def crisis_terms(self, text: str) -> list[str]:
+    def crisis(self, text: str) -> Crisis:
         """Only the crisis lexicon: cheap enough to run even when full scoring failed or was too slow."""
-        return self._crisis.terms(self._nlp.make_doc(normalise(text[:2000])))
+        return self._crisis.find(self._nlp.make_doc(normalise(text[:2000])))
+
+    def crisis_terms(self, text: str) -> list[str]:
+        return list(self.crisis(text).terms)
 
     def extract(self, text: str) -> Cues:
         text = normalise(text[:2000])
         doc = self._nlp(text)
         evidence: list[str] = []
         negated = [doc[s:e].text for _, s, e in self._negated(doc)]
-        crisis = self._crisis.terms(doc)
+        crisis = self._crisis.find(doc)
         words = [t for t in doc if t.is_alpha]
         caps = [t.text for t in words if t.is_upper and len(t.text) >= 3 and t.text not in {"VPN", "PTO", "HR", "IT"}]
         intensifiers = [t.text for t in words if t.lower_ in INTENSIFIERS]
@@ -167,8 +171,8 @@ class CueExtractor:
             evidence.append(f"stretched words: {', '.join(stretched[:3])}")
         if repeated:
             evidence.append(f"repeated words: {', '.join(repeated[:3])}")
-        if crisis:
-            evidence.append(f"crisis language: {', '.join(crisis)}")
+        if crisis.terms:
+            evidence.append(f"crisis language: {', '.join(crisis.terms)}")
         if polarity["compound"] <= -0.5:
             evidence.append(f"strongly negative wording (lexicon {polarity['compound']:+.2f})")
         values = {
@@ -179,9 +183,9 @@ class CueExtractor:
             "questions": float(min(questions, 5)),
             "stretched_words": float(min(len(stretched), 3)),
             "repeated_words": float(min(len(repeated), 3)),
-            "crisis": float(len(crisis)),
+            "crisis": float(len(crisis.terms)),
             "vader_neg": polarity["neg"],
             "vader_pos": polarity["pos"],
             "vader_compound": polarity["compound"],
         }
-        return Cues(values, tuple(evidence))
+        return Cues(values, tuple(evidence), crisis.kinds)

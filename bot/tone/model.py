@@ -48,10 +48,12 @@ class ToneScore:
     intensity: float = 0.0  # strength of the wording (``Cues.intensity``), not a probability
     probabilities: dict[str, float] = field(default_factory=dict)
     degraded: bool = False  # True when the scorer failed or was too slow and this is the neutral default
+    crisis_kinds: tuple[str, ...] = ()  # what the crisis lexicon found (``bot.tone.crisis.KINDS``)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["cues"] = list(self.cues)
+        data["crisis_kinds"] = list(self.crisis_kinds)
         return data
 
 
@@ -105,7 +107,14 @@ class ToneModel:
         group = [lab for lab in probabilities if (lab in DISTRESSED_LABELS) == distressed]
         label = max(group or probabilities, key=probabilities.__getitem__)
         return ToneScore(
-            label, round(distress, 4), distressed, acute, cues.evidence, cues.intensity, probabilities=probabilities
+            label,
+            round(distress, 4),
+            distressed,
+            acute,
+            cues.evidence,
+            cues.intensity,
+            probabilities=probabilities,
+            crisis_kinds=cues.crisis_kinds,
         )
 
 

@@ -59,14 +59,13 @@ class ToneScorer:
         except Exception:
             log.warning("tone scoring failed; going on with a neutral tone", exc_info=True)
         try:
-            crisis = self._cues.crisis_terms(text)  # never lose a crisis cue to a slow or broken model
+            crisis = self._cues.crisis(text)  # never lose a crisis cue to a slow or broken model
         except Exception:
             log.warning("crisis check failed", exc_info=True)
-            crisis = []
-        if crisis:
-            return ToneScore(
-                "sad", 0.99, True, acute=True, cues=(f"crisis language: {', '.join(crisis)}",), degraded=True
-            )
+            return DEGRADED
+        if crisis.terms:
+            evidence = (f"crisis language: {', '.join(crisis.terms)}",)
+            return ToneScore("sad", 0.99, True, acute=True, cues=evidence, degraded=True, crisis_kinds=crisis.kinds)
         return DEGRADED
 
 

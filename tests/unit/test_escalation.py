@@ -54,8 +54,9 @@ def test_unsure_request_for_a_human_does_not_escalate() -> None:
 
 
 def test_crisis_escalates_and_flags_resources_even_after_escalation() -> None:
-    (o,) = run([turn("out_of_scope", 0.3, crisis=True, cues=("crisis language: want to die",))])
+    (o,) = run([turn("out_of_scope", 0.3, crisis=True, cues=("crisis language: he hits me",), crisis_kinds=("abuse",))])
     assert (o.decision, o.reason, o.crisis) == (Decision.ESCALATE, "crisis", True)
+    assert o.evidence["crisis_kinds"] == ["abuse"]  # action_escalate picks the resources from it
     (again,) = run([turn("payday", crisis=True)], state=o.state)
     assert again.crisis and again.decision == Decision.ESCALATE
 

@@ -137,7 +137,17 @@ def test_score_shape(scorer: ToneScorer) -> None:
     """The documented output: a label, a distress probability, a flag, cues and label probabilities."""
     score = scorer.score("This is the THIRD time my password reset failed, I'm so fed up!!!")
     data = score.as_dict()
-    assert set(data) == {"label", "distress", "distressed", "acute", "cues", "intensity", "probabilities", "degraded"}
+    assert set(data) == {
+        "label",
+        "distress",
+        "distressed",
+        "acute",
+        "cues",
+        "intensity",
+        "probabilities",
+        "degraded",
+        "crisis_kinds",
+    }
     assert data["label"] in LABELS and set(data["probabilities"]) == set(LABELS)
     assert 0.0 <= data["distress"] <= 1.0 and abs(sum(data["probabilities"].values()) - 1) < 1e-3
     assert score.distressed and score.label in {"frustrated", "angry"} and data["cues"]
@@ -342,6 +352,22 @@ def test_crisis_lexicon_normalises_apostrophes(cues: CueExtractor) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("I can't go on like this", ("self_harm",)),
+        ("my husband has been hitting me", ("abuse",)),
+        ("I'm scared to go home", ("abuse",)),
+        ("I was sexually assaulted at the party", ("assault",)),
+        ("I'm going to hurt him, I swear", ("threat",)),
+        ("he hits me and I want to die", ("self_harm", "abuse")),
+        ("when is payday", ()),
+    ],
+)
+def test_crisis_kinds_choose_the_resources(cues: CueExtractor, text: str, kinds: tuple[str, ...]) -> None:
+    assert cues.extract(text).crisis_kinds == kinds == cues.crisis(text).kinds
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "I can't go on leave until my manager signs the form",
@@ -422,7 +448,8 @@ def test_crisis_phrases_near_work_words_still_count(cues: CueExtractor, text: st
 
 def test_a_failed_scorer_still_catches_a_crisis(model: ToneModel, cues: CueExtractor) -> None:
     score = ToneScorer(model, BrokenEncoder(), cues).score_within("i want to die", 1.0)
-    assert score.acute and score.distressed and score.degraded
+    assert score.acute and score.distressed and score.degraded and score.crisis_kinds == ("self_harm",)
+    assert ToneScorer(model, BrokenEncoder(), cues).score_within("he hits me", 1.0).crisis_kinds == ("abuse",)
 
 
 def test_emoji_are_spelled_out_for_the_encoder() -> None:

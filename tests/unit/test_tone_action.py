@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from actions.care import ActionEscalate
 from actions.runtime import Runtime
-from actions.tone import CRISIS_RESOURCES, OFFER_TEXT, ActionOfferHuman, ActionScoreTone
+from actions.tone import OFFER_TEXT, ActionOfferHuman, ActionScoreTone
 from bot.escalation import Thresholds
 from tests.conftest import run_action
 from tests.trackers import BRIEF, tracker
@@ -39,18 +41,41 @@ def test_missing_tone_counts_as_neutral(rt: Runtime, domain: dict[str, Any]) -> 
 
 
 def test_crisis_is_flagged_for_the_escalation(rt: Runtime, domain: dict[str, Any]) -> None:
-    tone = {"label": "sad", "distress": 0.99, "acute": True, "cues": ["crisis language: want to die"]}
+    tone = {
+        "label": "sad",
+        "distress": 0.99,
+        "acute": True,
+        "cues": ["crisis language: want to die"],
+        "crisis_kinds": ["self_harm"],
+    }
     events, messages = run_action(ActionScoreTone(), scored("out_of_scope", "i want to die", tone), domain)
     escalation = slots(events)["escalation"]
     assert (escalation["decision"], escalation["reason"], escalation["crisis"]) == ("escalate", "crisis", True)
+    assert escalation["evidence"]["crisis_kinds"] == ["self_harm"]
     assert messages == []  # Rasa drops messages from slot extraction: action_escalate sends the resources
 
 
-def test_crisis_resources_come_first_in_the_escalation(rt: Runtime, domain: dict[str, Any]) -> None:
-    decision = {"decision": "escalate", "reason": "crisis", "evidence": {}, "crisis": True}
-    t = tracker("out_of_scope", "i want to die", slots={"escalation": decision})
+@pytest.mark.parametrize(
+    ("kinds", "expected", "absent"),
+    [
+        (["self_harm"], ["988", "911", "1-800-555-0199"], ["Domestic Violence", "RAINN"]),
+        (["abuse"], ["Domestic Violence Hotline", "1-800-799-7233", "911"], ["Suicide", "RAINN"]),
+        (["assault"], ["RAINN", "1-800-656-4673", "911"], ["Suicide", "Domestic"]),
+        (["self_harm", "abuse"], ["988", "1-800-799-7233"], ["RAINN"]),
+        (None, ["988", "1-800-799-7233", "1-800-656-4673", "911"], []),  # unknown: every resource
+    ],
+)
+def test_crisis_resources_fit_what_was_said_and_come_first(
+    rt: Runtime, domain: dict[str, Any], kinds: list[str] | None, expected: list[str], absent: list[str]
+) -> None:
+    evidence = {} if kinds is None else {"crisis_kinds": kinds}
+    decision = {"decision": "escalate", "reason": "crisis", "evidence": evidence, "crisis": True}
+    t = tracker("out_of_scope", "i can't take this", slots={"escalation": decision})
     _, messages = run_action(ActionEscalate(), t, domain)
-    assert messages[0]["text"] == CRISIS_RESOURCES and "request #" in messages[1]["text"]
+    first = messages[0]["text"]
+    assert all(e in first for e in expected) and not any(a in first for a in absent), first
+    assert "EAP" in first or "Employee Assistance" in first
+    assert "request #" in messages[1]["text"]
 
 
 def test_moderate_distress_offers_a_person_once(rt: Runtime, domain: dict[str, Any]) -> None:
