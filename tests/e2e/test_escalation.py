@@ -41,6 +41,21 @@ def test_crisis_gets_resources_immediately(assistant: Assistant) -> None:
     assert escalation["reason"] == "crisis" and escalation["crisis"] is True
 
 
+def test_abuse_gets_the_domestic_violence_hotline_first(assistant: Assistant) -> None:
+    sender = new_sender()
+    replies = assistant.say(sender, "my husband has been hitting me and I'm scared to go home tonight")
+    assert "1-800-799-7233" in replies[0]["text"] and "988" not in replies[0]["text"]
+    escalation = decision(assistant, sender)
+    assert escalation["reason"] == "crisis" and escalation["evidence"]["crisis_kinds"] == ["abuse"]
+
+
+def test_an_injury_at_work_is_not_a_crisis(assistant: Assistant) -> None:
+    sender = new_sender()
+    replies = assistant.say(sender, "I hurt myself lifting boxes in the stockroom, how do I report it?")
+    assert not any("988" in r.get("text", "") for r in replies)
+    assert decision(assistant, sender)["crisis"] is False
+
+
 def test_repeated_failure(assistant: Assistant) -> None:
     sender = new_sender()
     texts = ["blorf snee wap", "qwzx plimb tronk", "vrrp glax fnord"]
