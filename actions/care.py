@@ -47,7 +47,7 @@ CARE_REPLIES = {
     ),
 }
 OPENERS = {
-    "crisis": "You don't have to deal with this alone.",
+    "crisis": "Please stay in this chat.",
     "acute_distress": "I'm really sorry; I can tell this is upsetting.",
     "building_distress": "I'm sorry this has been so frustrating.",
     "repeated_failure": "I'm clearly not getting this right for you, sorry.",
@@ -96,8 +96,7 @@ class ActionEscalate(Action):
         opener = CARE_REPLIES.get(str(topic), "") if reason == "sensitive_topic" else OPENERS.get(reason, "")
         escalation = tracker.get_slot("escalation") or {}
         if isinstance(escalation, dict) and escalation.get("crisis"):
-            kinds = (escalation.get("evidence") or {}).get("crisis_kinds")
-            dispatcher.utter_message(text=crisis_resources(kinds))  # first, whatever else happens
+            dispatcher.utter_message(text=crisis_resources(evidence.get("crisis_kinds")))  # first, whatever happens
         profile = await load_profile(rt, tracker)
         if profile is None:
             dispatcher.utter_message(

@@ -26,31 +26,42 @@ from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
 from bot.escalation import Context, EscalationPolicy, State, Turn, is_external, offer_shown
 from bot.settings import load_settings
+from bot.tone.crisis import KINDS as CRISIS_KINDS
 
 OFFER_BUTTONS = [{"title": "Yes, please", "payload": "yes please"}, {"title": "No thanks", "payload": "no thanks"}]
 # Support resources by what the crisis lexicon found (bot.tone.crisis.KINDS); all of them when unknown.
+CRISIS_OPENING = "I'm so sorry you're going through this, and I'm glad you told me. You don't have to face it alone."
 RESOURCES = {
     "self_harm": "If you are thinking about harming yourself, please call or text 988 (Suicide & Crisis Lifeline, 24/7).",
     "abuse": (
-        "If someone is hurting you or you don't feel safe, the National Domestic Violence Hotline is there "
-        "24/7: call 1-800-799-7233 or text START to 88788."
+        "If someone at home is hurting you or you don't feel safe, the National Domestic Violence Hotline is "
+        "there 24/7: call 1-800-799-7233 or text START to 88788."
     ),
-    "assault": (
-        "If you have been assaulted, RAINN's National Sexual Assault Hotline is free and confidential, 24/7: "
-        "1-800-656-4673."
+    "sexual_assault": (
+        "If you have been sexually assaulted, RAINN's National Sexual Assault Hotline is free and confidential, "
+        "24/7: 1-800-656-4673."
     ),
-    "threat": "If someone may get hurt, call 911 now. If these are your own thoughts of hurting someone, 988 helps too.",
+    "violence": "If someone has attacked or hurt you, please get somewhere safe; HR and Security will treat it as urgent.",
+    "threat": (
+        "If anyone is in immediate danger, call 911. If you're having thoughts of hurting someone, you can call "
+        "or text 988 to talk it through."
+    ),
 }
 IN_DANGER = "If you or anyone else is in danger right now, call 911."
 EAP = "Our Employee Assistance Program is free, confidential and open 24/7 on 1-800-555-0199."
 
 
+def kinds_of(value: object) -> tuple[str, ...]:
+    """The known crisis kinds in a slot or parse value; anything else (a string, a number) gives none."""
+    return tuple(k for k in CRISIS_KINDS if isinstance(value, (list, tuple)) and k in value)
+
+
 def crisis_resources(kinds: object) -> str:
-    """The resources that fit what was said ("my husband hits me" gets the domestic violence hotline,
-    not only a suicide line), then 911 and the EAP. Unknown or missing kinds get every resource."""
-    known = [k for k in RESOURCES if isinstance(kinds, (list, tuple)) and k in kinds] or list(RESOURCES)
+    """A caring line, then the resources that fit what was said ("my husband hits me" gets the domestic
+    violence hotline, not only a suicide line), 911 and the EAP. Unknown or missing kinds get them all."""
+    known = kinds_of(kinds) or CRISIS_KINDS
     danger = [] if "threat" in known else [IN_DANGER]  # the threat line already says to call 911
-    return " ".join([*(RESOURCES[k] for k in known), *danger, EAP])
+    return " ".join([CRISIS_OPENING, *(RESOURCES[k] for k in known), *danger, EAP])
 
 
 OFFER_TEXT = "It sounds like this has been hard. Would you like me to bring in a person from our team?"
@@ -140,7 +151,7 @@ class ActionScoreTone(Action):
             distress=float(tone.get("distress") or 0.0),
             crisis=bool(tone.get("acute")),
             cues=tuple(tone.get("cues") or ()),
-            crisis_kinds=tuple(str(k) for k in tone.get("crisis_kinds") or ()),
+            crisis_kinds=kinds_of(tone.get("crisis_kinds")),
             intensity=1.0 if tone.get("intensity") is None else float(tone["intensity"]),
             answering_form=answering_form(tracker),
         )

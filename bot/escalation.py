@@ -9,7 +9,7 @@ Decisions, in order of precedence:
 ==========  =================  ===========================================================
 decision    reason             when
 ==========  =================  ===========================================================
-escalate    crisis             a crisis cue (self-harm, threats, abuse); support resources go out at once
+escalate    crisis             a crisis cue (self-harm, abuse, assault, threats); fitting resources go out first
 escalate    explicit_request   the employee asks for a person
 escalate    accepted_offer     the employee says yes to an offered person
 escalate    sensitive_topic    harassment, bereavement, health, job security

@@ -4,8 +4,9 @@ The pipeline is spaCy's rule-based English tokenizer with ``Matcher``/``PhraseMa
 (no statistical model is needed, so nothing is downloaded). The cues are:
 negated positive words ("not happy"), intensifiers ("so", "extremely"), shouting (ALL CAPS),
 exclamation and question runs, stretched words ("sooo"), repeated words, and the curated crisis
-lexicon of ``bot.tone.crisis`` (self-harm, threats, abuse) that always counts as acute. VADER's
-lexicon scores the sentence polarity, taking negation and intensifiers into account.
+lexicon of ``bot.tone.crisis`` (self-harm, abuse, sexual assault, violence, threats) that always
+counts as acute. VADER's lexicon scores the sentence polarity, taking negation and intensifiers
+into account.
 """
 
 from __future__ import annotations
@@ -140,6 +141,7 @@ class CueExtractor:
         return self._crisis.find(self._nlp.make_doc(normalise(text[:2000])))
 
     def crisis_terms(self, text: str) -> list[str]:
+        """The crisis phrases alone, for checks and tests."""
         return list(self.crisis(text).terms)
 
     def extract(self, text: str) -> Cues:

@@ -239,7 +239,8 @@
     const cues = (Array.isArray(esc.cues) && esc.cues.length ? esc.cues : evidence.cues) || [];
     fill(host,
       h('div', { class: 'esc-head' }, h('span', { class: 'badge reason reason-' + reasonClass(esc.reason) }, reasonLabel(esc.reason)), KD.distressMeter(esc.distress)),
-      dl([['Escalated', esc.at ? timeEl(esc.at) : null], ['Queue', SKILLS[esc.skill] || esc.skill], ['Tone', esc.tone ? humanize(esc.tone) : null]]),
+      dl([['Escalated', esc.at ? timeEl(esc.at) : null], ['Queue', SKILLS[esc.skill] || esc.skill], ['Tone', esc.tone ? humanize(esc.tone) : null],
+        ['Crisis', Array.isArray(evidence.crisis_kinds) && evidence.crisis_kinds.length ? evidence.crisis_kinds.map((k) => humanize(String(k))).join(', ') : null]]),
       cues.length ? h('div', { class: 'cues' }, h('span', { class: 'label' }, 'Cues'), h('ul', { class: 'chips' }, cues.map((c) => h('li', { class: 'chip' }, String(c))))) : null,
       Object.keys(evidence).length ? h('details', { class: 'evidence' }, h('summary', {}, 'Evidence'),
         dl(Object.entries(evidence).filter(([k]) => k !== 'cues').map(([k, v]) => [humanize(k), fmtValue(v)]))) : null);

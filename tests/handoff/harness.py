@@ -57,10 +57,17 @@ class StandInRasa:
                     json={
                         "conversation_id": cid,
                         "employee_id": body["metadata"]["employee_id"],
-                        "reason": "acute_distress" if "!!" in text else "explicit_request",
+                        "reason": "crisis"
+                        if "hits me" in text
+                        else "acute_distress"
+                        if "!!" in text
+                        else "explicit_request",
                         "skill": "hr",
                         "distress": 0.9 if "!!" in text else 0.2,
-                        "evidence": {"intent": "request_human"},
+                        "evidence": {
+                            "intent": "request_human",
+                            **({"crisis_kinds": ["abuse"]} if "hits me" in text else {}),
+                        },
                         "tone_timeline": [["angry", 0.9]],
                         "profile": {"name": "Alex Morgan"},
                     },

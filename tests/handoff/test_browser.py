@@ -239,12 +239,15 @@ async def test_agent_labels_a_chat_the_employee_ended(site: Site, browser: Brows
     await employee.goto(site.url + "/")
     await employee.get_by_test_id("kd-demo-employee").select_option("E1003")
     await employee.get_by_test_id("kd-demo-start").click()
-    await employee.get_by_test_id("kd-input").fill("I need a person")
+    await employee.get_by_test_id("kd-input").fill("I need a person, he hits me")
     await employee.get_by_test_id("kd-input").press("Enter")
     item = agent.get_by_test_id("kd-queue-item").first
     await item.get_by_test_id("kd-claim").first.click()
     conversation = agent.get_by_test_id("kd-conversation")
     cid = await conversation.get_attribute("data-conversation-id")
+    # The agent sees what kind of crisis it is (the resources the employee got follow from it).
+    await expect(conversation.get_by_test_id("kd-escalation")).to_contain_text("Crisis")
+    await expect(conversation.get_by_test_id("kd-escalation").locator("dl.facts").first).to_contain_text("Abuse")
     await expect(messages(employee, "system", "Alex (HR) joined the chat.")).to_have_count(1)
     await employee.get_by_test_id("kd-end").click()
     label_button = conversation.get_by_test_id("kd-close")

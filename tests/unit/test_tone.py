@@ -198,7 +198,7 @@ class StallingEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.calls += 1
         if self.calls == 1:
-            time.sleep(0.4)
+            time.sleep(1.0)  # far longer than the three 0.05 s deadlines queued behind it
         return self.real.encode(texts)
 
 
@@ -207,7 +207,7 @@ def test_turns_that_missed_the_deadline_are_not_scored_later(model: ToneModel, c
     encoder = StallingEncoder(SentenceEncoder(train_tone_if_needed(load_settings()), prepare=False))
     scorer = ToneScorer(model, encoder, cues)
     assert [scorer.score_within(f"turn {n}", 0.05) for n in range(4)] == [DEGRADED] * 4
-    time.sleep(0.5)  # the stalled encode has finished
+    time.sleep(1.1)  # the stalled encode has finished
     assert not scorer.score_within("I am so angry about my pay!!", 2.0).degraded
     assert encoder.calls == 2, "only the stalled turn and the last one reached the encoder"
 
@@ -357,7 +357,11 @@ def test_crisis_lexicon_normalises_apostrophes(cues: CueExtractor) -> None:
         ("I can't go on like this", ("self_harm",)),
         ("my husband has been hitting me", ("abuse",)),
         ("I'm scared to go home", ("abuse",)),
-        ("I was sexually assaulted at the party", ("assault",)),
+        ("I was sexually assaulted at the party", ("sexual_assault",)),
+        ("my manager groped me in the lift", ("sexual_assault",)),
+        ("my coworker hits me when nobody is looking", ("violence",)),
+        ("a customer punched me at the counter", ("violence",)),
+        ("my mother-in-law hits me", ("abuse",)),
         ("I'm going to hurt him, I swear", ("threat",)),
         ("he hits me and I want to die", ("self_harm", "abuse")),
         ("when is payday", ()),
@@ -388,6 +392,8 @@ def test_crisis_kinds_choose_the_resources(cues: CueExtractor, text: str, kinds:
         "my manager kicked me off the call",
         "she hit me back on email",
         "my boss hit me with another last minute deadline",
+        "my boss hit me with a last-minute deadline",
+        "he keeps hitting me with extra shifts",
         "my manager just punched me in for the shift",
     ],
 )
@@ -430,6 +436,16 @@ def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, te
         "she used to hit me",
         "my co-worker hits me",
         "he hit me with a belt",
+        "my husband hit me with a bottle last night",
+        "my manager hit me with a stapler last week",
+        "my boyfriend punched me at the game",
+        "he punched me in the face",
+        "I'm being abused",
+        "my husband abuses me",
+        "I was beaten by my husband",
+        "my parents hit me",
+        "he tried to hit me",
+        "he constantly hits me",
         "I can't go on the break up destroyed me",
         "i cant go on the holidays without him",
         "I can't\ngo on",

@@ -8,8 +8,9 @@ import pytest
 
 from actions.care import ActionEscalate
 from actions.runtime import Runtime
-from actions.tone import OFFER_TEXT, ActionOfferHuman, ActionScoreTone
+from actions.tone import CRISIS_OPENING, OFFER_TEXT, RESOURCES, ActionOfferHuman, ActionScoreTone, kinds_of
 from bot.escalation import Thresholds
+from bot.tone.crisis import KINDS as CRISIS_KINDS
 from tests.conftest import run_action
 from tests.trackers import BRIEF, tracker
 
@@ -60,22 +61,32 @@ def test_crisis_is_flagged_for_the_escalation(rt: Runtime, domain: dict[str, Any
     [
         (["self_harm"], ["988", "911", "1-800-555-0199"], ["Domestic Violence", "RAINN"]),
         (["abuse"], ["Domestic Violence Hotline", "1-800-799-7233", "911"], ["Suicide", "RAINN"]),
-        (["assault"], ["RAINN", "1-800-656-4673", "911"], ["Suicide", "Domestic"]),
+        (["sexual_assault"], ["RAINN", "1-800-656-4673", "911"], ["Suicide", "Domestic"]),
+        (["violence"], ["HR and Security", "911"], ["Suicide", "Domestic", "RAINN"]),
+        (["threat"], ["call 911", "988"], ["Domestic", "RAINN", "danger right now"]),
         (["self_harm", "abuse"], ["988", "1-800-799-7233"], ["RAINN"]),
         (None, ["988", "1-800-799-7233", "1-800-656-4673", "911"], []),  # unknown: every resource
+        ([], ["988", "1-800-799-7233", "1-800-656-4673"], []),
+        ("abuse", ["988", "1-800-799-7233", "1-800-656-4673"], []),  # not a list: unknown, not letters
+        (["something_new"], ["988", "1-800-799-7233", "1-800-656-4673"], []),
     ],
 )
 def test_crisis_resources_fit_what_was_said_and_come_first(
-    rt: Runtime, domain: dict[str, Any], kinds: list[str] | None, expected: list[str], absent: list[str]
+    rt: Runtime, domain: dict[str, Any], kinds: object, expected: list[str], absent: list[str]
 ) -> None:
     evidence = {} if kinds is None else {"crisis_kinds": kinds}
     decision = {"decision": "escalate", "reason": "crisis", "evidence": evidence, "crisis": True}
     t = tracker("out_of_scope", "i can't take this", slots={"escalation": decision})
     _, messages = run_action(ActionEscalate(), t, domain)
     first = messages[0]["text"]
+    assert first.startswith(CRISIS_OPENING) and "1-800-555-0199" in first  # a caring line first; the EAP last
     assert all(e in first for e in expected) and not any(a in first for a in absent), first
-    assert "EAP" in first or "Employee Assistance" in first
     assert "request #" in messages[1]["text"]
+
+
+def test_every_crisis_kind_has_its_resources() -> None:
+    assert set(RESOURCES) == set(CRISIS_KINDS)
+    assert kinds_of(["threat", "self_harm", 3, "x"]) == ("self_harm", "threat") and kinds_of("abuse") == ()
 
 
 def test_moderate_distress_offers_a_person_once(rt: Runtime, domain: dict[str, Any]) -> None:
