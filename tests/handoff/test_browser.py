@@ -73,6 +73,15 @@ async def sign_in(page: Page, url: str, agent_id: str) -> None:
     await expect(page.get_by_test_id("kd-agent-name")).to_be_visible()
 
 
+async def start_chat(page: Page, url: str, employee_id: str, text: str) -> None:
+    """Open the demo page as ``employee_id`` and send ``text``."""
+    await page.goto(url + "/")
+    await page.get_by_test_id("kd-demo-employee").select_option(employee_id)
+    await page.get_by_test_id("kd-demo-start").click()
+    await page.get_by_test_id("kd-input").fill(text)
+    await page.get_by_test_id("kd-input").press("Enter")
+
+
 def messages(page: Page, kind: str, text: str | None = None) -> Locator:
     found = page.locator(f'[data-testid="kd-msg"][data-kind="{kind}"]')
     return found.filter(has_text=text) if text else found
@@ -236,11 +245,7 @@ async def test_agent_labels_a_chat_the_employee_ended(site: Site, browser: Brows
     for page in (agent, employee):
         page.set_default_timeout(TIMEOUT_MS)
     await sign_in(agent, site.url, "alex")
-    await employee.goto(site.url + "/")
-    await employee.get_by_test_id("kd-demo-employee").select_option("E1003")
-    await employee.get_by_test_id("kd-demo-start").click()
-    await employee.get_by_test_id("kd-input").fill("I need a person, he hits me")
-    await employee.get_by_test_id("kd-input").press("Enter")
+    await start_chat(employee, site.url, "E1003", "I need a person, he hits me")
     item = agent.get_by_test_id("kd-queue-item").first
     await item.get_by_test_id("kd-claim").first.click()
     conversation = agent.get_by_test_id("kd-conversation")
@@ -286,11 +291,7 @@ async def test_console_drops_an_offer_withdrawn_while_it_was_offline(site: Site,
 
     await agent.route_web_socket(re.compile(r"/ws/agent$"), hold_reconnects)
     await sign_in(agent, site.url, "alex")
-    await employee.goto(site.url + "/")
-    await employee.get_by_test_id("kd-demo-employee").select_option("E1002")
-    await employee.get_by_test_id("kd-demo-start").click()
-    await employee.get_by_test_id("kd-input").fill("I need a person")
-    await employee.get_by_test_id("kd-input").press("Enter")
+    await start_chat(employee, site.url, "E1002", "I need a person")
     item = agent.get_by_test_id("kd-queue-item")
     await expect(item.get_by_test_id("kd-accept")).to_be_visible()
 
