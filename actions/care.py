@@ -47,7 +47,7 @@ CARE_REPLIES = {
     ),
 }
 OPENERS = {
-    "crisis": "Please stay in this chat.",
+    "crisis": "",  # the resources message already opened with a caring line
     "acute_distress": "I'm really sorry; I can tell this is upsetting.",
     "building_distress": "I'm sorry this has been so frustrating.",
     "repeated_failure": "I'm clearly not getting this right for you, sorry.",
@@ -55,6 +55,11 @@ OPENERS = {
     "accepted_offer": "Of course.",
 }
 TEAMS = {"hr": "the People team", "payroll": "Payroll", "it": "IT support"}
+
+
+def meanwhile(reason: str) -> str:
+    """In a crisis, a working day is too long to wait: point back to the numbers sent just before."""
+    return " Please use the numbers above if you need someone before then." if reason == "crisis" else ""
 
 
 def past_records(
@@ -143,7 +148,7 @@ class ActionEscalate(Action):
             also = " and I've added this to it" if added else ""
             dispatcher.utter_message(
                 text=f"{opener} Your request #{existing} is with the team already{also}; someone will contact you "
-                "within one working day.".strip()
+                f"within one working day.{meanwhile(reason)}".strip()
             )
             return events
         summary = f"Escalated ({reason}{', ' + str(topic) if topic else ''})"
@@ -153,7 +158,7 @@ class ActionEscalate(Action):
         dispatcher.utter_message(
             text=f"{opener} No one from {TEAMS[skill]} is free to chat live right now, so I won't keep you waiting: "
             f"I've opened request #{ticket_id} with our conversation so far, and a person will contact you "
-            "within one working day.".strip()
+            f"within one working day.{meanwhile(reason)}".strip()
         )
         # Best effort: the handoff service records it, so the dashboard doesn't count it as contained.
         ticketed = {"conversation_id": tracker.sender_id, "employee_id": profile.id, "reason": reason}
