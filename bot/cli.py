@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import subprocess
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from bot.settings import REPO_ROOT, Settings, load_settings
@@ -36,15 +37,20 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+def trained_models(settings: Settings, force: bool = False) -> Path:
+    """The tone model, then the Rasa model (its tone component loads the first); old cache entries go."""
     from bot.cache import prune_cache
     from bot.tone.training import train_tone_if_needed
     from bot.training import train_if_needed
 
-    tone = train_tone_if_needed(settings)  # the NLU pipeline's tone component loads it
-    model = train_if_needed(settings, force=args.force)
+    tone = train_tone_if_needed(settings)
+    model = train_if_needed(settings, force=force)
     prune_cache(settings, [tone, model])
-    print(model)
+    return model
+
+
+def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    print(trained_models(settings, force=args.force))
     return 0
 
 
@@ -90,16 +96,10 @@ def cmd_tone(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cache import prune_cache
     from bot.serve import run_services
-    from bot.tone.training import train_tone_if_needed
-    from bot.training import train_if_needed
 
     subprocess.run([sys.executable, "-m", "bot.cli", "seed"], check=True, cwd=REPO_ROOT)
-    tone = train_tone_if_needed(settings)
-    model = train_if_needed(settings)
-    prune_cache(settings, [tone, model])
-    return run_services(settings, model)
+    return run_services(settings, trained_models(settings))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

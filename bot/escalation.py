@@ -91,7 +91,7 @@ class Turn:
     distress: float = 0.0
     crisis: bool = False
     cues: tuple[str, ...] = ()
-    crisis_kinds: tuple[str, ...] = ()  # self_harm, abuse, assault, threat (bot.tone.crisis): which resources fit
+    crisis_kinds: tuple[str, ...] = ()  # from bot.tone.crisis.KINDS: which support resources fit
     intensity: float = 1.0  # strength of the wording, 0..1; unknown counts as strong (distress alone decides)
     answering_form: bool = False  # a reply to a form's question: "travel" or "Sick leave" is no failure or topic
 

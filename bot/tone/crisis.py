@@ -214,12 +214,11 @@ def _an_accident_at_work(doc: Doc, start: int, end: int) -> bool:
         return True
     if set(_words(doc, end, 6)) & MECHANISMS:
         return True
-    return any(
-        word in INJURY
-        and set(lowered[max(i - 3, 0) : i]) & REPORTING
-        and not set(lowered[max(i - 3, 0) : i]) & NEGATIONS
-        for i, word in enumerate(lowered)
-    )
+    for i, word in enumerate(lowered):
+        before = set(lowered[max(i - 3, 0) : i])
+        if word in INJURY and before & REPORTING and not before & NEGATIONS:
+            return True
+    return False
 
 
 def _idiom_after(doc: Doc, verb: Token, end: int) -> bool:

@@ -82,7 +82,7 @@ class Cues:
 
     values: dict[str, float]
     evidence: tuple[str, ...] = field(default_factory=tuple)
-    crisis_kinds: tuple[str, ...] = ()  # self_harm, abuse, assault, threat: which support resources fit
+    crisis_kinds: tuple[str, ...] = ()  # from ``bot.tone.crisis.KINDS``: which support resources fit
 
     @property
     def crisis(self) -> bool:
@@ -139,10 +139,6 @@ class CueExtractor:
     def crisis(self, text: str) -> Crisis:
         """Only the crisis lexicon: cheap enough to run even when full scoring failed or was too slow."""
         return self._crisis.find(self._nlp.make_doc(normalise(text[:2000])))
-
-    def crisis_terms(self, text: str) -> list[str]:
-        """The crisis phrases alone, for checks and tests."""
-        return list(self.crisis(text).terms)
 
     def extract(self, text: str) -> Cues:
         text = normalise(text[:2000])

@@ -240,10 +240,10 @@
     fill(host,
       h('div', { class: 'esc-head' }, h('span', { class: 'badge reason reason-' + reasonClass(esc.reason) }, reasonLabel(esc.reason)), KD.distressMeter(esc.distress)),
       dl([['Escalated', esc.at ? timeEl(esc.at) : null], ['Queue', SKILLS[esc.skill] || esc.skill], ['Tone', esc.tone ? humanize(esc.tone) : null],
-        ['Crisis', Array.isArray(evidence.crisis_kinds) && evidence.crisis_kinds.length ? evidence.crisis_kinds.map((k) => humanize(String(k))).join(', ') : null]]),
+        ['Crisis', Array.isArray(evidence.crisis_kinds) && evidence.crisis_kinds.length ? evidence.crisis_kinds.map(humanize).join(', ') : null]]),
       cues.length ? h('div', { class: 'cues' }, h('span', { class: 'label' }, 'Cues'), h('ul', { class: 'chips' }, cues.map((c) => h('li', { class: 'chip' }, String(c))))) : null,
       Object.keys(evidence).length ? h('details', { class: 'evidence' }, h('summary', {}, 'Evidence'),
-        dl(Object.entries(evidence).filter(([k]) => k !== 'cues').map(([k, v]) => [humanize(k), fmtValue(v)]))) : null);
+        dl(Object.entries(evidence).filter(([k]) => k !== 'cues' && k !== 'crisis_kinds').map(([k, v]) => [humanize(k), fmtValue(v)]))) : null);
   }
   function renderEmployee(tab) {
     const esc = tab.escalation || {}, p = esc.profile && typeof esc.profile === 'object' ? esc.profile : {}, s = tab.summary || {};

@@ -348,7 +348,7 @@ def test_evaluation_command_writes_report_and_pictures(tmp_path: Path) -> None:
 
 def test_crisis_lexicon_normalises_apostrophes(cues: CueExtractor) -> None:
     assert cues.extract("I can’t go on like this").crisis
-    assert cues.crisis_terms("he hits me") == ["he hits me"]
+    assert cues.crisis("he hits me").terms == ("he hits me",)
 
 
 @pytest.mark.parametrize(
@@ -399,7 +399,7 @@ def test_crisis_kinds_choose_the_resources(cues: CueExtractor, text: str, kinds:
 )
 def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, text: str) -> None:
     assert not cues.extract(text).crisis
-    assert cues.crisis_terms(text) == []
+    assert cues.crisis(text).terms == ()
 
 
 @pytest.mark.parametrize(
@@ -459,7 +459,7 @@ def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, te
 )
 def test_crisis_phrases_near_work_words_still_count(cues: CueExtractor, text: str) -> None:
     assert cues.extract(text).crisis
-    assert cues.crisis_terms(text)
+    assert cues.crisis(text).terms
 
 
 def test_a_failed_scorer_still_catches_a_crisis(model: ToneModel, cues: CueExtractor) -> None:
