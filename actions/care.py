@@ -57,6 +57,20 @@ OPENERS = {
 TEAMS = {"hr": "the People team", "payroll": "Payroll", "it": "IT support"}
 
 
+TOPIC_WORDS = {
+    "report_harassment": "a concern about behaviour at work",
+    "bereavement": "bereavement",
+    "health_leave": "health",
+    "job_security": "your job",
+}
+
+
+def ticket_summary(skill: str, topic: object) -> str:
+    """What the employee sees when listing tickets: no internal reason codes ("Escalated (crisis)" was shown)."""
+    about = TOPIC_WORDS.get(str(topic)) if topic else None
+    return f"Request to {TEAMS.get(skill, 'the People team')}" + (f" about {about}" if about else "")
+
+
 def meanwhile(reason: str) -> str:
     """In a crisis, a working day is too long to wait: point back to the numbers sent just before."""
     return " Please use the numbers above if you need someone before then." if reason == "crisis" else ""
@@ -151,7 +165,7 @@ class ActionEscalate(Action):
                 f"within one working day.{meanwhile(reason)}".strip()
             )
             return events
-        summary = f"Escalated ({reason}{', ' + str(topic) if topic else ''})"
+        summary = ticket_summary(skill, topic)
         ticket_id = await off_loop(
             rt.store.open_ticket, profile.id, "people" if topic else "handoff", summary, transcript(tracker)
         )

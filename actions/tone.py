@@ -25,6 +25,7 @@ from actions.context import confidence_of, employee_id, intent_of
 from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
 from bot.escalation import Context, EscalationPolicy, State, Turn, is_external, offer_shown
+from bot.person_request import asks_for_person
 from bot.settings import load_settings
 from bot.tone.crisis import KINDS as CRISIS_KINDS
 
@@ -154,6 +155,7 @@ class ActionScoreTone(Action):
             crisis_kinds=kinds_of(tone.get("crisis_kinds")),
             intensity=1.0 if tone.get("intensity") is None else float(tone["intensity"]),
             answering_form=answering_form(tracker),
+            asks_for_person=asks_for_person(str(tracker.latest_message.get("text") or "")),
         )
         rt = runtime()
         employee = employee_id(tracker)

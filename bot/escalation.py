@@ -10,7 +10,8 @@ Decisions, in order of precedence:
 decision    reason             when
 ==========  =================  ===========================================================
 escalate    crisis             a crisis cue (self-harm, abuse, assault, threats); fitting resources go out first
-escalate    explicit_request   the employee asks for a person
+escalate    explicit_request   the employee asks for a person (the intent, or the wording anywhere in a
+                               message about something else: ``bot.person_request``)
 escalate    accepted_offer     the employee says yes to an offered person
 escalate    sensitive_topic    harassment, bereavement, health, job security
 escalate    acute_distress     distress >= ``acute`` on this turn, with an angry, anxious or sad tone
@@ -20,6 +21,9 @@ escalate    repeated_failure   ``failures`` fallbacks in a row, or the same requ
 offer       moderate_distress  distress >= ``moderate`` (or trend >= ``moderate_trend``), offered once;
                                a "no thanks" is respected: no second offer unless things get worse.
                                The offer counts once it is shown (``offer_shown``)
+offer       building_distress  the trend crosses ``trend`` after the employee said no to a person:
+                               asked once more instead of bringing someone in (or opening a
+                               request) unasked; a second "no" is final
 continue    routine / ...      otherwise
 ==========  =================  ===========================================================
 
@@ -94,6 +98,7 @@ class Turn:
     crisis_kinds: tuple[str, ...] = ()  # from bot.tone.crisis.KINDS: which support resources fit
     intensity: float = 1.0  # strength of the wording, 0..1; unknown counts as strong (distress alone decides)
     answering_form: bool = False  # a reply to a form's question: "travel" or "Sick leave" is no failure or topic
+    asks_for_person: bool = False  # the wording asks for a person whatever the intent (bot.person_request)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class State:
     last_intent: str | None = None
     offered: bool = False
     declined: bool = False
+    offered_again: bool = False  # offered once more after a "no", because the distress kept building
     offer_pending: bool = False
     escalated: bool = False
     human_helped: bool = False  # a person has had this conversation and handed it back
@@ -138,6 +144,7 @@ class State:
                 last_intent=data.get("last_intent"),
                 offered=bool(data.get("offered")),
                 declined=bool(data.get("declined")),
+                offered_again=bool(data.get("offered_again")),
                 offer_pending=bool(data.get("offer_pending")),
                 escalated=bool(data.get("escalated")),
                 human_helped=bool(data.get("human_helped")),
@@ -169,7 +176,7 @@ TIMELINE_LENGTH = 30
 
 def offer_shown(state: State) -> State:
     """The employee has actually seen the offer: offer no more, and read the next yes/no as the answer."""
-    return replace(state, offered=True, offer_pending=True)
+    return replace(state, offered=True, offer_pending=True, offered_again=state.offered_again or state.declined)
 
 
 def handed_back(state: State) -> State:
@@ -230,7 +237,7 @@ class EscalationPolicy:
             return escalate("crisis", crisis_kinds=list(turn.crisis_kinds))
         if state.escalated:
             return Outcome(Decision.CONTINUE, "already_escalated", evidence, new)
-        if turn.intent == "request_human" and confident:
+        if (turn.intent == "request_human" and confident) or turn.asks_for_person:
             return escalate("explicit_request")
         if state.offer_pending and turn.intent == "affirm":
             return escalate("accepted_offer")
@@ -246,7 +253,10 @@ class EscalationPolicy:
         if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES and turn.intensity >= t.acute_intensity:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4), intensity=turn.intensity)
         if new.turns >= t.min_turns and trend >= t.trend - discount:
-            return escalate("building_distress", threshold=round(t.trend - discount, 4))
+            if not state.declined:
+                return escalate("building_distress", threshold=round(t.trend - discount, 4))
+            if not state.offered_again:  # they said no to a person: ask again, don't act unasked
+                return Outcome(Decision.OFFER, "building_distress", evidence, new)
         needed_failures = t.failures - (1 if context.repeat_contact else 0)
         if new.failures >= needed_failures or new.repeats >= t.repeats:
             return escalate("repeated_failure")

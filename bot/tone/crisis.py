@@ -31,6 +31,9 @@ SELF_HARM = [
     *("end it all", "ending it all", "not worth living", "no point in living", "no point living"),
     *("better off without me", "unalive myself", "hang myself", "jump off the roof", "jump off a bridge"),
     *("self harm", "self-harm", "self harming", "self-harming", "harm myself", "harming myself"),
+    *("point of living", "point in living", "point to living", "nothing to live for", "no will to live"),
+    *("isn't worth living", "isnt worth living", "rather be dead", "want it all to end", "want it all to stop"),
+    *("wanted it all to end", "about ending it", "thoughts of ending it", "of ending my life", "ending things"),
     *("overdose", "take all my pills", "taking all my pills", "whole bottle of pills"),
 ]
 THREATS = [

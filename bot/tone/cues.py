@@ -6,7 +6,8 @@ negated positive words ("not happy"), intensifiers ("so", "extremely"), shouting
 exclamation and question runs, stretched words ("sooo"), repeated words, and the curated crisis
 lexicon of ``bot.tone.crisis`` (self-harm, abuse, sexual assault, violence, threats) that always
 counts as acute. VADER's lexicon scores the sentence polarity, taking negation and intensifiers
-into account.
+into account, without the words that in a support chat name the request rather than a mood
+(``SUPPORT_CHAT_WORDS``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.tone.crisis import Crisis, CrisisFinder
+
+# Words VADER rates that, in a chat with a support desk, name the request or its topic rather than
+# the writer's mood: "I need help", "please", "yes", "no", "I have a problem with the VPN". Left in,
+# "help" (+1.7) pulled "I need help now" towards calm and a bare "no" (-1.2) read as upset. The
+# same finding made sentiment lexicons for software-engineering text drop "problem", "error",
+# "support" and the like (SentiStrength-SE). Words of feeling stay, even when they name a topic
+# too ("sick", "died", "hurt", "harassment").
+SUPPORT_CHAT_WORDS = frozenset(
+    {
+        *("help", "helps", "helping", "support", "supported", "please"),
+        *("yes", "no", "ok", "okay", "sure"),
+        *("problem", "problems", "error", "errors", "crash", "blocked", "missing", "cancel", "cancelled"),
+    }
+)
+
+# "sick" is a feeling in "sick of this" but a kind of leave in "sick day": VADER reads it as -2.3 either way.
+_HR_COMPOUNDS = re.compile(r"\bsick(?= (?:leave|days?|notes?|pay|time|policy|allowance)\b)", re.IGNORECASE)
 
 POSITIVE_WORDS = [
     "happy",
@@ -135,6 +153,8 @@ class CueExtractor:
         )
         self._crisis = CrisisFinder(self._nlp)
         self._vader = SentimentIntensityAnalyzer()
+        for word in SUPPORT_CHAT_WORDS:
+            self._vader.lexicon.pop(word, None)
 
     def crisis(self, text: str) -> Crisis:
         """Only the crisis lexicon: cheap enough to run even when full scoring failed or was too slow."""
@@ -154,7 +174,7 @@ class CueExtractor:
         repeated = sorted({w for w in lowered if lowered.count(w) >= 3})
         exclamations = max((len(m) for m in re.findall(r"!+", text)), default=0)
         questions = max((len(m) for m in re.findall(r"\?+", text)), default=0)
-        polarity = self._vader.polarity_scores(text)
+        polarity = self._vader.polarity_scores(_HR_COMPOUNDS.sub("medical", text))
         if negated:
             evidence.append(f"negated positive: {', '.join(negated)}")
         if intensifiers:

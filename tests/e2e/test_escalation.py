@@ -32,6 +32,21 @@ def test_explicit_request(assistant: Assistant) -> None:
     assert evidence is not None and evidence[0] == "explicit_request"
 
 
+def test_a_request_for_a_person_inside_a_payslip_complaint(assistant: Assistant) -> None:
+    """The NLU reads a payslip question; the words ask for a person from payroll, and that is what happens."""
+    sender = new_sender()
+    reply = text_of(assistant.say(sender, "i need to speak to someone in payroll about my payslip, it's wrong"))
+    escalation = decision(assistant, sender)
+    assert escalation["reason"] == "explicit_request" and escalation["evidence"]["intent"] == "payslip", escalation
+    assert "Payroll" in reply and "request #" in reply
+
+
+def test_a_calm_problem_report_is_answered_without_an_offer(assistant: Assistant) -> None:
+    sender = new_sender()
+    reply = text_of(assistant.say(sender, "hi, I've got a problem with my payslip, the overtime is missing"))
+    assert "bring in a person" not in reply and decision(assistant, sender)["decision"] == "continue"
+
+
 def test_crisis_gets_resources_immediately(assistant: Assistant) -> None:
     sender = new_sender()
     replies = assistant.say(sender, "honestly i can't go on anymore, i want to end my life")
@@ -39,6 +54,14 @@ def test_crisis_gets_resources_immediately(assistant: Assistant) -> None:
     assert "request #" in text_of(replies)
     escalation = decision(assistant, sender)
     assert escalation["reason"] == "crisis" and escalation["crisis"] is True
+
+
+def test_wanting_it_all_to_end_gets_resources_after_a_routine_question(assistant: Assistant) -> None:
+    """Found by an exploratory test: this wording got "Bye for now"."""
+    sender = new_sender()
+    assistant.say(sender, "how much leave do i have")
+    replies = assistant.say(sender, "i just want it all to end")
+    assert "988" in replies[0]["text"] and decision(assistant, sender)["reason"] == "crisis"
 
 
 def test_abuse_gets_the_domestic_violence_hotline_first(assistant: Assistant) -> None:

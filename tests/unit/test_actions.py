@@ -126,6 +126,8 @@ def test_escalation_without_agents_is_an_honest_ticket(rt: Runtime, domain: dict
 
         stored = s.get(Ticket, int(ticket))
         assert stored.category == "handoff" and "this is the third time it failed" in stored.transcript
+        # The employee may list this ticket later: it reads as a request, not an internal reason code.
+        assert stored.summary == "Request to the People team" and "repeated_failure" not in stored.summary
     assert rt.store.escalation("test-conversation") == ("repeated_failure", {"failures": 3})
     state = next(e["value"] for e in events if e.get("name") == "escalation_state")
     assert state["escalated"] is True

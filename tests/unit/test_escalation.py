@@ -48,6 +48,11 @@ def test_explicit_request_escalates_with_evidence() -> None:
     assert o.evidence["intent"] == "request_human" and o.state.escalated
 
 
+def test_asking_for_a_person_in_a_message_about_something_else_escalates() -> None:
+    (o,) = run([turn("payslip", 0.3, "frustrated", asks_for_person=True)])
+    assert (o.decision, o.reason) == (Decision.ESCALATE, "explicit_request") and o.evidence["intent"] == "payslip"
+
+
 def test_unsure_request_for_a_human_does_not_escalate() -> None:
     (o,) = run([turn("request_human", confidence=T.intent_confidence - 0.01)])
     assert o.decision == Decision.CONTINUE
@@ -116,6 +121,39 @@ def test_offer_once_and_respect_no() -> None:
     assert (offer.decision, offer.reason) == (Decision.OFFER, "moderate_distress")
     assert (declined.decision, declined.reason) == (Decision.CONTINUE, "offer_declined")
     assert later.decision == Decision.CONTINUE and later.reason == "offer_declined"
+
+
+def test_distress_building_after_no_thanks_asks_again_once() -> None:
+    """After a "no thanks", building distress offers a person once more instead of bringing one in unasked."""
+    outcomes = run(
+        [
+            turn("payday", T.moderate, "frustrated"),
+            turn("deny"),
+            turn("payslip", 0.85, "frustrated"),
+            turn("payslip_explain", 0.9, "angry"),
+            turn("deny"),
+            turn("taxes", 0.9, "angry"),
+            turn("income", 0.92, "angry"),
+        ]
+    )
+    assert [(o.decision, o.reason) for o in outcomes] == [
+        (Decision.OFFER, "moderate_distress"),
+        (Decision.CONTINUE, "offer_declined"),
+        (Decision.CONTINUE, "offer_declined"),
+        (Decision.OFFER, "building_distress"),
+        (Decision.CONTINUE, "offer_declined"),
+        (Decision.CONTINUE, "offer_declined"),
+        (Decision.CONTINUE, "offer_declined"),
+    ]
+    assert outcomes[3].evidence["trend"] >= T.trend and outcomes[-1].state.offered_again
+    (_, _, _, again, yes) = run(
+        [
+            *[turn("payday", T.moderate, "frustrated"), turn("deny")],
+            *[turn("payslip", 0.9, "angry")] * 2,
+            turn("affirm"),
+        ]
+    )
+    assert again.decision == Decision.OFFER and (yes.decision, yes.reason) == (Decision.ESCALATE, "accepted_offer")
 
 
 def test_accepted_offer_escalates() -> None:

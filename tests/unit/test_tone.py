@@ -167,6 +167,28 @@ def test_exclamation_marks_are_not_read_as_cheer(scorer: ToneScorer) -> None:
     assert not cheer.distressed and cheer.label == "positive"
 
 
+def test_calm_problem_reports_and_short_answers_are_not_distress(scorer: ToneScorer) -> None:
+    """Most people report a broken thing calmly, and a bare "no" is an answer; the same problem in upset
+    words still counts. Our early examples of broken things were nearly all upset ones."""
+    for calm in (
+        "the scanner on level 5 is not working",
+        "I've got a problem with my pension statement",
+        "please help me change my address",
+        "no",
+    ):
+        assert not scorer.score(calm).distressed, calm
+    assert scorer.score("the scanner broke AGAIN and nobody has bothered to fix it in a week").distressed
+
+
+def test_support_chat_words_carry_no_polarity(cues: CueExtractor) -> None:
+    """VADER rated "help" and "please" as cheerful and "no" and "problem" as gloomy; words of feeling keep theirs."""
+    for text in ("I need help, please", "no", "yes", "there's a problem with the VPN"):
+        assert cues.extract(text).values["vader_compound"] == 0.0, text
+    assert cues.extract("I'm sick of this and it hurts").values["vader_compound"] < 0
+    assert cues.extract("can I log a sick day, I need sick leave").values["vader_compound"] == 0.0
+    assert cues.extract("thanks, that's great").values["vader_compound"] > 0
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "x" * 10_000, "Je suis très en colère contre le service", "😡😡😡", "??"],
@@ -455,6 +477,14 @@ def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, te
         "I've been self-harming",
         "I don't want to be here anymore",
         "honestly some days I wish I wasn’t here",
+        "i dont see the point of living anymore",
+        "what's the point in living like this",
+        "i just want it all to end",
+        "i keep thinking about ending it",
+        "I've had thoughts of ending things",
+        "I have nothing to live for",
+        "life isn't worth living",
+        "honestly I'd rather be dead",
     ],
 )
 def test_crisis_phrases_near_work_words_still_count(cues: CueExtractor, text: str) -> None:

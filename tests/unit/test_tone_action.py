@@ -41,6 +41,20 @@ def test_missing_tone_counts_as_neutral(rt: Runtime, domain: dict[str, Any]) -> 
     assert slots(events)["distress"] == 0.0 and slots(events)["escalation"]["reason"] == "routine"
 
 
+def test_a_request_for_a_person_inside_another_request_escalates(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The intent is the payslip, but the employee asked for a person: that wins, and the evidence keeps the topic."""
+    tone = {"label": "frustrated", "distress": 0.5, "acute": False, "cues": []}
+    text = "i need to speak to someone in payroll about my payslip, its wrong"
+    events, _ = run_action(ActionScoreTone(), scored("payslip", text, tone), domain)
+    escalation = slots(events)["escalation"]
+    assert (escalation["decision"], escalation["reason"]) == ("escalate", "explicit_request")
+    assert escalation["evidence"]["intent"] == "payslip"
+    events, _ = run_action(
+        ActionScoreTone(), scored("payslip", "i talked to someone in payroll, still wrong", tone), domain
+    )
+    assert slots(events)["escalation"]["reason"] != "explicit_request"
+
+
 def test_crisis_is_flagged_for_the_escalation(rt: Runtime, domain: dict[str, Any]) -> None:
     tone = {
         "label": "sad",
