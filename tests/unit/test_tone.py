@@ -185,7 +185,9 @@ def test_support_chat_words_carry_no_polarity(cues: CueExtractor) -> None:
     for text in ("I need help, please", "no", "yes", "there's a problem with the VPN"):
         assert cues.extract(text).values["vader_compound"] == 0.0, text
     assert cues.extract("I'm sick of this and it hurts").values["vader_compound"] < 0
-    assert cues.extract("can I log a sick day, I need sick leave").values["vader_compound"] == 0.0
+    assert cues.extract("can I log a sick day for friday").values["vader_compound"] == 0.0
+    compound = [cues.extract(t).values["vader_compound"] for t in ("I need sick leave", "I need leave")]
+    assert compound[0] == compound[1]  # "sick" before a kind of leave adds no gloom
     assert cues.extract("thanks, that's great").values["vader_compound"] > 0
 
 
