@@ -195,7 +195,8 @@ def parse_amount(text: str) -> Decimal | None:
 _LEAVE_WORDS = [
     ("sick", ("sick", "ill", "unwell", "doctor", "medical", "flu", "covid")),
     ("personal", ("personal", "family matter", "errand", "moving day")),
-    ("vacation", ("vacation", "vacay", "holiday", "pto", "annual leave", "time off", "days off", "trip", "break")),
+    # Not "time off" or "days off": those could be any kind, and the form asks rather than presume vacation.
+    ("vacation", ("vacation", "vacay", "holiday", "pto", "annual leave", "trip")),
 ]
 
 

@@ -47,6 +47,32 @@ def test_leave_request_form_with_interruption_and_confirmation(assistant: Assist
     assert (request.start_date, request.end_date, request.status) == (start, end, "pending")
 
 
+def test_a_sick_day_is_booked_not_handed_to_hr(assistant: Assistant) -> None:
+    """ "I'm unwell, log a sick day" is leave to book; it used to get the health reply and a request for HR."""
+    taken = assistant.store.leave_requests("E1003", 100)
+    day = next(  # a Wednesday that none of the demo employee's requests covers
+        d
+        for d in (next_weekday(2, weeks_ahead=w) for w in range(2, 30))
+        if not any(r.start_date <= d <= r.end_date for r in taken)
+    )
+    sender = new_sender()
+    first = text_of(assistant.say(sender, "i'm unwell, can you log a sick day", employee="E1003"))
+    assert "request #" not in first and "Sorry you're not feeling well" in first, first
+    assert "Shall I send it" in text_of(assistant.say(sender, f"{day:%B %-d} to {day:%B %-d}", employee="E1003"))
+    assert "Done: request #" in text_of(assistant.say(sender, "yes", employee="E1003"))
+    request = assistant.store.leave_requests("E1003", 1)[0]
+    assert (request.leave_type, request.start_date, request.end_date) == ("sick", day, day)
+
+
+def test_time_off_asks_which_kind(assistant: Assistant) -> None:
+    """Time off could be any kind: asked, not presumed vacation; the "Sick leave" answer is no health matter."""
+    sender = new_sender()
+    assert "What kind of leave" in text_of(assistant.say(sender, "I want to book time off"))
+    reply = text_of(assistant.say(sender, "sick leave"))
+    assert "Sorry you're not feeling well" in reply and "request #" not in reply, reply
+    assert assistant.tracker(sender)["slots"]["escalation"]["decision"] == "continue"
+
+
 def test_form_can_be_cancelled(assistant: Assistant) -> None:
     sender = new_sender()
     assert "What kind of expense" in text_of(assistant.say(sender, "i need to submit an expense claim"))

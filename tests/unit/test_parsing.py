@@ -93,7 +93,8 @@ def test_parse_amount(text: str, expected: Decimal | None) -> None:
 def test_choices_from_words() -> None:
     """Leave types, expense categories, ticket numbers, codes and names come from plain words."""
     assert leave_type_from_text("I'm sick") == "sick"
-    assert leave_type_from_text("some time off please") == "vacation"
+    assert leave_type_from_text("some annual leave please") == "vacation"
+    assert leave_type_from_text("some time off please") is None  # any kind: the form asks which
     assert leave_type_from_text("hello") is None
     assert expense_category_from_text("a taxi to the airport") == "travel"
     assert expense_category_from_text("client dinner") == "meals"
