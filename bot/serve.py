@@ -176,8 +176,7 @@ def rasa_server(settings: Settings, model: Path, port: int, token: str, action_p
         LOOPBACK,
         "--port",
         str(port),
-        "--auth-token",
-        token,
+        f"--auth-token={token}",  # one argument: a token may start with "-" (token_urlsafe), read as an option
         "--model",
         str(model),
         "--endpoints",

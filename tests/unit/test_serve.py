@@ -8,7 +8,7 @@ import pytest
 import yaml
 from rasa.core.utils import AvailableEndpoints
 
-from bot.serve import REDIS_PASSWORD_ENV, endpoints_file, redis_store
+from bot.serve import REDIS_PASSWORD_ENV, endpoints_file, rasa_server, redis_store
 from bot.settings import REPO_ROOT, Settings, SettingsError
 
 
@@ -48,3 +48,13 @@ def test_redis_url_forms() -> None:
         redis_store("http://127.0.0.1:6379/0")
     with pytest.raises(SettingsError):
         redis_store("redis://127.0.0.1:6379/five")
+
+
+def test_rasa_reads_a_token_that_starts_with_a_dash(tmp_path: Path) -> None:
+    """A generated token like "-JpUs..." was read by Rasa's parser as an option, and `make run` failed."""
+    from rasa.__main__ import create_argument_parser
+
+    token = "-JpUsVzucTouuwg6rNI1F4i4Qc2EAHZU"
+    cmd = rasa_server(settings(tmp_path), tmp_path / "model.tar.gz", 5005, token, 5055).cmd
+    args = create_argument_parser().parse_args(cmd[cmd.index("run") :])
+    assert args.auth_token == token and args.port == 5005
