@@ -65,10 +65,12 @@ TOPIC_WORDS = {
 }
 
 
-def ticket_summary(skill: str, topic: object) -> str:
-    """What the employee sees when listing tickets: no internal reason codes ("Escalated (crisis)" was shown)."""
+def ticket_summary(skill: str, topic: object, reason: str) -> str:
+    """What the employee sees when listing tickets: no internal reason codes ("Escalated (crisis)" was shown),
+    but a crisis stands out for the staff reading the ticket list too."""
     about = TOPIC_WORDS.get(str(topic)) if topic else None
-    return f"Request to {TEAMS.get(skill, 'the People team')}" + (f" about {about}" if about else "")
+    request = "Urgent request" if reason == "crisis" else "Request"
+    return f"{request} to {TEAMS.get(skill, 'the People team')}" + (f" about {about}" if about else "")
 
 
 def meanwhile(reason: str) -> str:
@@ -165,7 +167,7 @@ class ActionEscalate(Action):
                 f"within one working day.{meanwhile(reason)}".strip()
             )
             return events
-        summary = ticket_summary(skill, topic)
+        summary = ticket_summary(skill, topic, reason)
         ticket_id = await off_loop(
             rt.store.open_ticket, profile.id, "people" if topic else "handoff", summary, transcript(tracker)
         )

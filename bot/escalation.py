@@ -237,7 +237,8 @@ class EscalationPolicy:
             return escalate("crisis", crisis_kinds=list(turn.crisis_kinds))
         if state.escalated:
             return Outcome(Decision.CONTINUE, "already_escalated", evidence, new)
-        if (turn.intent == "request_human" and confident) or turn.asks_for_person:
+        asked = turn.asks_for_person and turn.intent not in SENSITIVE_INTENTS  # those keep their topic and care
+        if (turn.intent == "request_human" and confident) or asked:
             return escalate("explicit_request")
         if state.offer_pending and turn.intent == "affirm":
             return escalate("accepted_offer")
@@ -252,14 +253,16 @@ class EscalationPolicy:
             return escalate("sensitive_topic", topic=turn.intent)
         if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES and turn.intensity >= t.acute_intensity:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4), intensity=turn.intensity)
-        if new.turns >= t.min_turns and trend >= t.trend - discount:
-            if not state.declined:
-                return escalate("building_distress", threshold=round(t.trend - discount, 4))
-            if not state.offered_again:  # they said no to a person: ask again, don't act unasked
-                return Outcome(Decision.OFFER, "building_distress", evidence, new)
+        building = new.turns >= t.min_turns and trend >= t.trend - discount
+        if building and not state.declined:
+            return escalate("building_distress", threshold=round(t.trend - discount, 4))
         needed_failures = t.failures - (1 if context.repeat_contact else 0)
         if new.failures >= needed_failures or new.repeats >= t.repeats:
             return escalate("repeated_failure")
+        if building and turn.answering_form:  # no offer can be shown inside a form: escalate as before
+            return escalate("building_distress", threshold=round(t.trend - discount, 4))
+        if building and not state.offered_again:  # they said no to a person: ask again, don't act unasked
+            return Outcome(Decision.OFFER, "building_distress", evidence, new)
         moderate = not conversational and (
             turn.distress >= t.moderate - discount or (new.turns >= 2 and trend >= t.moderate_trend - discount)
         )

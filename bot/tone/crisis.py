@@ -31,9 +31,9 @@ SELF_HARM = [
     *("end it all", "ending it all", "not worth living", "no point in living", "no point living"),
     *("better off without me", "unalive myself", "hang myself", "jump off the roof", "jump off a bridge"),
     *("self harm", "self-harm", "self harming", "self-harming", "harm myself", "harming myself"),
-    *("point of living", "point in living", "point to living", "nothing to live for", "no will to live"),
-    *("isn't worth living", "isnt worth living", "rather be dead", "want it all to end", "want it all to stop"),
-    *("wanted it all to end", "about ending it", "thoughts of ending it", "of ending my life", "ending things"),
+    *("nothing to live for", "no will to live", "isn't worth living", "isnt worth living"),
+    *("want it all to end", "wanted it all to end", "thinking about ending it", "thought about ending it"),
+    *("thoughts of ending it", "thinking of ending it", "of ending my life"),
     *("overdose", "take all my pills", "taking all my pills", "whole bottle of pills"),
 ]
 THREATS = [
@@ -49,7 +49,10 @@ ABUSE = [  # at home; who hits whom is also matched by the pattern below
 SEXUAL_ASSAULT = ["sexually assaulted", "raped", "groped me", "was groped", "been groped"]
 VIOLENCE = ["assaulted me", "was assaulted", "been assaulted", "attacked me", "was attacked", "was beaten"]
 GO_ON = ["can't go on", "cannot go on", "cant go on", "can not go on"]
-WANT_TO_LIVE = ["don't want to live", "dont want to live", "do not want to live"]
+WANT_TO_LIVE = [  # "... in Leeds" is where to live, not whether (``_where_to_live``)
+    *("don't want to live", "dont want to live", "do not want to live"),
+    *("point of living", "point in living", "point to living"),
+]
 SELF_INJURY = ["hurt myself", "hurting myself", "cut myself", "cutting myself"]
 
 HOUSEHOLD = [  # their violence is domestic abuse; "he", "she", "they" too, the likeliest reading

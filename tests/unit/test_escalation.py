@@ -156,6 +156,24 @@ def test_distress_building_after_no_thanks_asks_again_once() -> None:
     assert again.decision == Decision.OFFER and (yes.decision, yes.reason) == (Decision.ESCALATE, "accepted_offer")
 
 
+def test_after_no_thanks_building_distress_inside_a_form_still_escalates() -> None:
+    """No offer can be shown while a form runs, so there the trend escalates as it did before the "no"."""
+    outcomes = run(
+        [
+            turn("payday", T.moderate, "frustrated"),
+            turn("deny"),
+            turn("payslip", 0.85, "frustrated"),
+            turn("pto_request", 0.9, "angry", answering_form=True),
+        ]
+    )
+    assert (outcomes[-1].decision, outcomes[-1].reason) == (Decision.ESCALATE, "building_distress")
+
+
+def test_asking_for_a_person_about_a_sensitive_topic_keeps_the_topic() -> None:
+    (o,) = run([turn("bereavement", 0.6, "sad", asks_for_person=True)])
+    assert (o.reason, o.evidence["topic"]) == ("sensitive_topic", "bereavement")
+
+
 def test_accepted_offer_escalates() -> None:
     (_, accepted) = run([turn("payday", T.moderate, "anxious"), turn("affirm")])
     assert (accepted.decision, accepted.reason) == (Decision.ESCALATE, "accepted_offer")

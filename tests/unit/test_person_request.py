@@ -21,6 +21,9 @@ from bot.person_request import asks_for_person
         "I want a human",
         "no, I want to speak to a person",
         "I’d rather talk to a human",
+        "my payslip is not right I need to talk to someone",
+        "the app does not work so I want to talk to someone",
+        "I do not understand can someone call me",
     ],
 )
 def test_asking_for_a_person(text: str) -> None:
@@ -41,6 +44,13 @@ def test_asking_for_a_person(text: str) -> None:
         "I want a refund",
         "",
         "talk " * 5000,
+        "do I need to speak to someone in HR to change my address",
+        "I'll speak to someone in HR tomorrow",
+        "I want to talk to a colleague about swapping shifts",
+        "did someone call me yesterday",
+        "why did someone from HR email me",
+        "we need a person to cover reception on friday",
+        "do I need a person to sign off my expenses",
     ],
 )
 def test_not_asking_for_a_person(text: str) -> None:

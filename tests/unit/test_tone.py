@@ -419,6 +419,11 @@ def test_crisis_kinds_choose_the_resources(cues: CueExtractor, text: str, kinds:
         "my boss hit me with a last-minute deadline",
         "he keeps hitting me with extra shifts",
         "my manager just punched me in for the shift",
+        "we're ending things with the old payroll vendor",
+        "we talked about ending it early, can I cancel my contract during probation",
+        "what's the point in living in London on this salary",
+        "so many notifications, I just want it all to stop",
+        "I'd rather be dead tired than miss the deadline",
     ],
 )
 def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, text: str) -> None:
@@ -483,10 +488,10 @@ def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, te
         "what's the point in living like this",
         "i just want it all to end",
         "i keep thinking about ending it",
-        "I've had thoughts of ending things",
+        "I've been thinking about ending it",
         "I have nothing to live for",
         "life isn't worth living",
-        "honestly I'd rather be dead",
+        "what's the point of living anymore",
     ],
 )
 def test_crisis_phrases_near_work_words_still_count(cues: CueExtractor, text: str) -> None:

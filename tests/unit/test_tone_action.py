@@ -98,6 +98,8 @@ def test_crisis_resources_fit_what_was_said_and_come_first(
     # Nobody is online in unit tests: the ticket reply points back to the numbers, and starts cleanly.
     assert "request #" in messages[1]["text"] and "numbers above" in messages[1]["text"]
     assert messages[1]["text"] == messages[1]["text"].strip()
+    ticket = rt.store.tickets("E1001", limit=1)[0]
+    assert ticket.summary.startswith("Urgent request to") and "crisis" not in ticket.summary
 
 
 def test_every_crisis_kind_has_its_resources() -> None:
