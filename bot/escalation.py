@@ -254,13 +254,14 @@ class EscalationPolicy:
         if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES and turn.intensity >= t.acute_intensity:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4), intensity=turn.intensity)
         building = new.turns >= t.min_turns and trend >= t.trend - discount
+        trend_bar = round(t.trend - discount, 4)  # as the evidence shows it
         if building and not state.declined:
-            return escalate("building_distress", threshold=round(t.trend - discount, 4))
+            return escalate("building_distress", threshold=trend_bar)
         needed_failures = t.failures - (1 if context.repeat_contact else 0)
         if new.failures >= needed_failures or new.repeats >= t.repeats:
             return escalate("repeated_failure")
         if building and turn.answering_form:  # no offer can be shown inside a form: escalate as before
-            return escalate("building_distress", threshold=round(t.trend - discount, 4))
+            return escalate("building_distress", threshold=trend_bar)
         if building and not state.offered_again:  # they said no to a person: ask again, don't act unasked
             return Outcome(Decision.OFFER, "building_distress", evidence, new)
         moderate = not conversational and (

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.tone.cues import normalise
+
 _PERSON = (
     r"(?:a |an |some |the |one of the |one of your |your )?(?:real |actual |live |human )?"
     r"(?:person|people|humans?|someone|somebody|agents?|representatives?|rep|advisors?|advisers?|"
@@ -45,7 +47,7 @@ LOOK_BACK = 40  # characters before the match that can make it something else
 
 def asks_for_person(text: str) -> bool:
     """True when the message asks to speak to a person, in any part of it."""
-    lowered = " ".join(text[:MAX_CHARS].lower().replace("’", "'").split())
+    lowered = normalise(text[:MAX_CHARS]).lower()  # the crisis lexicon's apostrophes and spacing
     return any(
         not NOT_A_REQUEST.search(lowered[max(0, match.start() - LOOK_BACK) : match.start()])
         for match in _ASK.finditer(lowered)
