@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
+from actions.it_tickets import asks_to_open_ticket, describes_problem, fault_category, open_ticket_for
 from actions.knowledge import find_policy, policy_titles
-from actions.parsing import ticket_number
+from actions.parsing import leave_type_from_text, month_named, ticket_number
 from bot.db.store import HRStore, Profile
 
 
@@ -40,6 +41,9 @@ class Reply:
         return f"{self.brief} {self.detail}"
 
 
+PAYSLIP_HISTORY = 26  # a year of twice-monthly payslips, and a little more
+
+
 def money(value: Decimal) -> str:
     return f"${value:,.2f}"
 
@@ -61,23 +65,36 @@ def days(value: Decimal) -> str:
     return f"{n:f} day" if n == 1 else f"{n:f} days"
 
 
+LEAVE_NAMES = {"vacation": "vacation", "sick": "sick leave", "personal": "personal leave"}
+
+
 def pto_balance(a: Ask) -> Reply:
-    b = a.store.balance(a.profile.id, "vacation", a.today.year)
-    sick = a.store.balance(a.profile.id, "sick", a.today.year)
+    """The balance of the kind asked about ("how many sick days do I have"), vacation by default."""
+    kind = leave_type_from_text(a.text) or "vacation"
+    b = a.store.balance(a.profile.id, kind, a.today.year)
     detail = f"That's {days(b.entitled)} for {a.today.year}, minus {days(b.used)} taken"
     detail += f" and {days(b.pending)} waiting for approval." if b.pending else "."
-    detail += f" You also have {days(sick.remaining)} of sick leave."
+    others = [
+        f"{days(a.store.balance(a.profile.id, other, a.today.year).remaining)} of {LEAVE_NAMES[other]}"
+        for other in LEAVE_NAMES
+        if other != kind
+    ]
+    detail += f" You also have {' and '.join(others)}."
     return Reply(
-        f"You have {days(b.remaining)} of vacation left this year.",
+        f"You have {days(b.remaining)} of {LEAVE_NAMES[kind]} left this year.",
         detail,
         (("Book time off", "I'd like to book time off"),),
     )
 
 
 def pto_used(a: Ask) -> Reply:
-    b = a.store.balance(a.profile.id, "vacation", a.today.year)
+    kind = leave_type_from_text(a.text) or "vacation"
+    b = a.store.balance(a.profile.id, kind, a.today.year)
     detail = f"{days(b.pending)} more are requested and waiting for approval." if b.pending else ""
-    return Reply(f"You've taken {days(b.used)} of vacation in {a.today.year}, with {days(b.remaining)} left.", detail)
+    return Reply(
+        f"You've taken {days(b.used)} of {LEAVE_NAMES[kind]} in {a.today.year}, with {days(b.remaining)} left.",
+        detail,
+    )
 
 
 def pto_request_status(a: Ask) -> Reply:
@@ -212,6 +229,10 @@ def meeting_schedule(a: Ask) -> Reply:
 
 
 def ticket_status(a: Ask) -> Reply:
+    if asks_to_open_ticket(a.text):  # "my monitor keeps flickering, can u open a ticket" is not a status check
+        if describes_problem(a.text):
+            return it_ticket(a, fault_category(a.text))
+        return Reply("Of course. What's the problem? Tell me in a sentence or two and I'll open the ticket.")
     wanted = ticket_number(a.text)
     if wanted is not None:
         ticket = a.store.ticket(a.profile.id, wanted)
@@ -247,6 +268,10 @@ def onboarding(a: Ask) -> Reply:
 
 
 def payslip(a: Ask) -> Reply:
+    """The latest payslip, or those of the month asked about ("my payslip for october")."""
+    month = month_named(a.text)
+    if month is not None:
+        return _payslips_of_month(a, month)
     slips = a.store.payslips(a.profile.id, limit=1)
     if not slips:
         return Reply("I can't find a payslip for you yet; your first one arrives on your first payday.")
@@ -256,6 +281,26 @@ def payslip(a: Ask) -> Reply:
         "Download it from the HR portal > Pay > Payslips.",
         f"Deductions: income tax {money(s.income_tax)}, Social Security and Medicare "
         f"{money(s.social_security)}, benefits {money(s.benefits)}, 401(k) {money(s.retirement)}.",
+    )
+
+
+def _payslips_of_month(a: Ask, month: int) -> Reply:
+    """We pay twice a month, so a month has up to two payslips; the latest such month that has any."""
+    slips = a.store.payslips(a.profile.id, limit=PAYSLIP_HISTORY)
+    name = dt.date(2000, month, 1).strftime("%B")
+    wanted = [s for s in slips if s.pay_date.month == month]
+    if not wanted:
+        since = f" Your payslips go back to {day(slips[-1].pay_date)}." if slips else ""
+        return Reply(f"I can't find a payslip from {name}.{since}")
+    year = wanted[0].pay_date.year
+    wanted = sorted((s for s in wanted if s.pay_date.year == year), key=lambda s: s.pay_date)
+    each = "; ".join(f"{s.pay_date:%-d %B}: {money(s.gross)} gross, {money(s.net)} net" for s in wanted)
+    total = sum((s.net for s in wanted), Decimal(0))
+    several = len(wanted) > 1
+    return Reply(
+        f"Your {name} {year} payslip{'s' if several else ''}: {each}. "
+        f"Download {'them' if several else 'it'} from the HR portal > Pay > Payslips.",
+        f"That's {money(total)} net for the month." if several else "",
     )
 
 
@@ -279,34 +324,42 @@ def policy_question(a: Ask) -> Reply:
     return Reply(f"{title}: {summary}", "The full text is in the HR portal > Policies.")
 
 
-def _it_ticket(category: str, steps: str) -> Callable[[Ask], Reply]:
-    def answer(a: Ask) -> Reply:
-        same = [t for t in a.store.tickets(a.profile.id, open_only=True) if t.category == category]
-        if same:
-            t = same[0]
-            a.store.add_to_ticket(a.profile.id, t.id, a.text)
-            return Reply(
-                f"You already have ticket #{t.id} open for this ({t.summary}), opened "
-                f"{t.created_at:%A %-d %b}; I've added what you just told me to it.",
-                steps,
-            )
-        ticket_id = a.store.open_ticket(a.profile.id, category, a.text or category)
-        return Reply(f"I've opened IT ticket #{ticket_id} for you; IT usually replies within 4 working hours.", steps)
-
-    return answer
-
-
-vpn_issue = _it_ticket(
-    "vpn",
-    "Meanwhile: quit and reopen the VPN client, check you're on a working internet "
+IT_STEPS = {
+    "vpn": "Meanwhile: quit and reopen the VPN client, check you're on a working internet "
     "connection, and make sure the client is version 5.2 or newer.",
-)
-hardware_issue = _it_ticket(
-    "hardware",
-    "If it's a laptop, a restart and checking the charger often help; "
+    "hardware": "If it's a laptop, a restart and checking the charger often help; "
     "spare loan devices are at the IT desk on each floor.",
-)
-software_access = _it_ticket("access", "Access requests need your manager's approval, which IT asks for automatically.")
+    "access": "Access requests need your manager's approval, which IT asks for automatically.",
+    "it": "",
+}
+
+
+def it_ticket(a: Ask, category: str) -> Reply:
+    """Opens an IT ticket, or adds to the open one about the same thing (never to an unrelated one)."""
+    steps = IT_STEPS.get(category, "")
+    same = open_ticket_for(a.store.tickets(a.profile.id, open_only=True), category, a.text)
+    if same is not None:
+        a.store.add_to_ticket(a.profile.id, same.id, a.text)
+        return Reply(
+            f"You already have ticket #{same.id} open for this ({same.summary}), opened "
+            f"{same.created_at:%A %-d %b}; I've added what you just told me to it.",
+            steps,
+        )
+    ticket_id = a.store.open_ticket(a.profile.id, category, a.text or category)
+    return Reply(f"I've opened IT ticket #{ticket_id} for you; IT usually replies within 4 working hours.", steps)
+
+
+def vpn_issue(a: Ask) -> Reply:
+    return it_ticket(a, "vpn")
+
+
+def hardware_issue(a: Ask) -> Reply:
+    return it_ticket(a, "hardware")
+
+
+def software_access(a: Ask) -> Reply:
+    return it_ticket(a, "access")
+
 
 ANSWERS: dict[str, Callable[[Ask], Reply]] = {
     "pto_balance": pto_balance,

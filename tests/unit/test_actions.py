@@ -42,6 +42,39 @@ def test_answers_use_the_records(rt: Runtime, domain: dict[str, Any]) -> None:
     assert f"${salary:,.2f}" in texts(messages)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "label"),
+    [
+        ("how many sick days do I have left", "sick", "sick leave"),
+        ("personal days remaining?", "personal", "personal leave"),
+        ("how much holiday have I got", "vacation", "vacation"),
+    ],
+)
+def test_the_balance_asked_about_comes_first(
+    text: str, kind: str, label: str, rt: Runtime, domain: dict[str, Any]
+) -> None:
+    """ "how many sick days" was answered with the vacation balance (sick leave only in the detail, which
+    employees who prefer brief answers never see)."""
+    remaining = rt.store.balance(BRIEF, kind, 2026).remaining.normalize()
+    _, messages = run_action(ActionAnswer(), tracker("pto_balance", text, employee=BRIEF), domain)
+    assert texts(messages).startswith(f"You have {remaining:f} day"), texts(messages)
+    assert f"of {label} left this year" in texts(messages)
+
+
+def test_payslip_of_a_named_month(rt: Runtime, domain: dict[str, Any]) -> None:
+    """ "payslip for february" gets that month's two payslips, not the latest one."""
+    feb = [s for s in rt.store.payslips(DEMO, limit=30) if (s.pay_date.year, s.pay_date.month) == (2026, 2)]
+    assert len(feb) == 2
+    _, messages = run_action(ActionAnswer(), tracker("payslip", "can I see my payslip for february"), domain)
+    reply = texts(messages)
+    assert reply.startswith("Your February 2026 payslips:"), reply
+    assert all(f"${s.net:,.2f} net" in reply for s in feb)
+    _, messages = run_action(ActionAnswer(), tracker("payslip", "may I see my payslip"), domain)
+    assert texts(messages).startswith("Your latest payslip"), "'may' here is no month"
+    _, messages = run_action(ActionAnswer(), tracker("payslip", "payslip for june", employee=NEW_HIRE), domain)
+    assert texts(messages).startswith("I can't find a payslip from June.")
+
+
 def test_brief_answers_for_employees_who_prefer_them(rt: Runtime, domain: dict[str, Any]) -> None:
     """The answer-length preference from the profile shortens replies."""
     _, detailed = run_action(ActionAnswer(), tracker("payday", "payday?", employee=DEMO), domain)
@@ -65,6 +98,35 @@ def test_it_problems_open_one_ticket_not_two(rt: Runtime, domain: dict[str, Any]
     assert "opened IT ticket #" in texts(first)
     assert "already have ticket #" in texts(second)
     assert len([t for t in rt.store.tickets(DEMO, open_only=True) if t.category == "vpn"]) == 1
+
+
+def test_asking_to_open_a_ticket_opens_one(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'... can u open a ticket' was answered with the ticket list ('You have no tickets')."""
+    text = "my monitor keeps flickering, can u open a ticket"
+    _, messages = run_action(ActionAnswer(), tracker("ticket_status", text), domain)
+    assert "opened IT ticket #" in texts(messages)
+    newest = rt.store.tickets(DEMO, open_only=True)[0]
+    assert (newest.category, newest.summary) == ("hardware", text)
+
+
+def test_asking_to_open_a_ticket_without_saying_why_asks_what_is_wrong(rt: Runtime, domain: dict[str, Any]) -> None:
+    before = rt.store.tickets(DEMO, limit=50)
+    _, messages = run_action(ActionAnswer(), tracker("ticket_status", "can you open a ticket for me please"), domain)
+    assert "What's the problem?" in texts(messages)
+    assert rt.store.tickets(DEMO, limit=50) == before
+
+
+def test_a_different_device_gets_its_own_ticket(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Sam's open ticket is about a scanner: a laptop fault must not disappear into it, a follow-up must."""
+    scanner = next(t for t in rt.store.tickets(BRIEF, open_only=True) if t.category == "hardware")
+    _, laptop = run_action(ActionAnswer(), tracker("hardware_issue", "my laptop won't boot", employee=BRIEF), domain)
+    assert "opened IT ticket #" in texts(laptop) and f"#{scanner.id}" not in texts(laptop)
+    _, again = run_action(
+        ActionAnswer(), tracker("hardware_issue", "the scanner still won't charge", employee=BRIEF), domain
+    )
+    assert f"already have ticket #{scanner.id}" in texts(again)
+    _, follow_up = run_action(ActionAnswer(), tracker("hardware_issue", "it's still broken", employee=BRIEF), domain)
+    assert "already have ticket #" in texts(follow_up)
 
 
 @pytest.mark.parametrize("employee", [None, "E9999"])
