@@ -79,8 +79,11 @@ def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
-    if kind == "slash":  # US order, month/day
-        return _future_year(int(m.group(1)), int(m.group(2)), today, m.group(3))
+    if kind == "slash":  # US order, month/day; day/month when the first number can't be a month (20/3)
+        first, second = int(m.group(1)), int(m.group(2))
+        if first > 12 >= second:
+            first, second = second, first
+        return _future_year(first, second, today, m.group(3))
     if kind == "month_day":
         return _future_year(MONTHS[m.group(1)], int(m.group(2)), today, m.group(3))
     if kind == "day_month":
@@ -102,18 +105,75 @@ def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
     return None
 
 
+_TO = r"\s*(?:-|–|to|through|thru|till|until)\s*"
+_RANGES = [  # "april 6-8", "6 to 8 april": two dates sharing one month
+    ("month_range", re.compile(rf"\b({_MONTH})\.?\s+{_DAY}{_TO}{_DAY}\b(?:,?\s*(\d{{4}}))?")),
+    ("range_month", re.compile(rf"\b{_DAY}{_TO}{_DAY}\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?")),
+]
+_ORDINAL = re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")  # "the 20th": the month comes from context
+
+
+def _range(kind: str, m: re.Match[str], today: dt.date) -> list[dt.date]:
+    if kind == "month_range":
+        month, first, last, year = MONTHS[m.group(1)], int(m.group(2)), int(m.group(3)), m.group(4)
+    else:
+        first, last, month, year = int(m.group(1)), int(m.group(2)), MONTHS[m.group(3)], m.group(4)
+    start = _future_year(month, first, today, year)
+    if start is None:
+        return []
+    end = _ordinal_day(last, start, today)  # "april 30-2" ends on 2 May
+    return [start, end] if end is not None else [start]
+
+
+def _ordinal_day(day: int, previous: dt.date | None, today: dt.date) -> dt.date | None:
+    """ "the 8th" after "april 6" is 8 April; alone, the next such day from today."""
+    anchor = previous or today
+    for months_ahead in range(3):
+        month_index = anchor.month - 1 + months_ahead
+        year, month = anchor.year + month_index // 12, month_index % 12 + 1
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= anchor:
+            return candidate
+    return None
+
+
 def find_dates(text: str, today: dt.date) -> list[dt.date]:
-    """Every date mentioned in ``text``, in the order written."""
+    """Every date mentioned in ``text``, in the order written.
+
+    A weekday written after another date is the next such day after it ("monday to wednesday" is
+    Monday to the Wednesday after it, not the Wednesday before)."""
     lowered = text.lower()
-    found: list[tuple[int, int, dt.date]] = []
+    found: list[tuple[int, int, dt.date, str]] = []
+
+    def taken(m: re.Match[str]) -> bool:
+        return any(s <= m.start() < e or s < m.end() <= e for s, e, _, _ in found)
+
+    for kind, pattern in _RANGES:
+        for m in pattern.finditer(lowered):
+            if not taken(m):
+                found += [(m.start(), m.end(), d, kind) for d in _range(kind, m, today)]
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(lowered):
-            if any(s <= m.start() < e or s < m.end() <= e for s, e, _ in found):
+            if taken(m):
                 continue  # already covered by a more specific pattern
             day = _match_date(kind, m, today)
             if day is not None:
-                found.append((m.start(), m.end(), day))
-    return [d for _, _, d in sorted(found)]
+                found.append((m.start(), m.end(), day, kind))
+    for m in _ORDINAL.finditer(lowered):
+        if not taken(m):
+            before = [d for s, _, d, _ in sorted(found) if s < m.start()]
+            day = _ordinal_day(int(m.group(1)), before[-1] if before else None, today)
+            if day is not None:
+                found.append((m.start(), m.end(), day, "ordinal"))
+    dates: list[dt.date] = []
+    for _, _, day, kind in sorted(found, key=lambda f: f[0]):  # stable: a range keeps its order
+        if kind == "weekday" and dates and day < dates[-1]:
+            day += dt.timedelta(weeks=(dates[-1] - day).days // 7 + 1)
+        dates.append(day)
+    return dates
 
 
 def parse_date(text: str, today: dt.date) -> dt.date | None:
@@ -232,6 +292,23 @@ _TICKET = re.compile(r"(?:#|\b(?:inc|ticket|req|request|case)[\s#-]*)(\d{1,7})\b
 def ticket_number(text: str) -> int | None:
     m = _TICKET.search(text)
     return int(m.group(1)) if m else None
+
+
+_MONTH_WORD = "|".join(sorted((m for m in MONTHS if m != "may"), key=len, reverse=True))
+# "May" is also a verb ("may I see my payslip"): a month only after "for/in/from/..." or before "payslip".
+_MONTH_MENTION = re.compile(
+    rf"\b(?:(?P<month>{_MONTH_WORD})\b\.?|(?:for|in|from|of|last|this|during)\s+(?P<may1>may)\b|"
+    r"(?P<may2>may)(?='s|\s+(?:pay|payslip|payslips|pay\s?stub|salary|paycheck|\d{4})\b))",
+    re.IGNORECASE,
+)
+
+
+def month_named(text: str) -> int | None:
+    """The month a message asks about ("payslip for october"), or None."""
+    m = _MONTH_MENTION.search(text or "")
+    if m is None:
+        return None
+    return MONTHS[(m.group("month") or "may").lower()]
 
 
 _FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")

@@ -56,6 +56,29 @@ def test_find_dates_keeps_the_written_order() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("monday to wednesday", dt.date(2026, 3, 16), dt.date(2026, 3, 18)),  # was Wednesday the 11th
+        ("mon-wed", dt.date(2026, 3, 16), dt.date(2026, 3, 18)),
+        ("friday to monday", dt.date(2026, 3, 13), dt.date(2026, 3, 16)),
+        ("april 6-8", dt.date(2026, 4, 6), dt.date(2026, 4, 8)),
+        ("6 to 8 april", dt.date(2026, 4, 6), dt.date(2026, 4, 8)),
+        ("april 30-2", dt.date(2026, 4, 30), dt.date(2026, 5, 2)),
+        ("april 6 to the 8th", dt.date(2026, 4, 6), dt.date(2026, 4, 8)),
+        ("from the 20th to the 24th", dt.date(2026, 3, 20), dt.date(2026, 3, 24)),
+        ("from the 3rd to the 5th", dt.date(2026, 4, 3), dt.date(2026, 4, 5)),  # the 3rd has passed this month
+    ],
+)
+def test_ranges_the_way_people_write_them(text: str, first: dt.date, last: dt.date) -> None:
+    assert find_dates(text, TUESDAY) == [first, last]
+
+
+def test_day_first_slashes_when_the_first_number_cannot_be_a_month() -> None:
+    assert parse_date("20/3", TUESDAY) == dt.date(2026, 3, 20)
+    assert parse_date("3/4", TUESDAY) == dt.date(2026, 3, 4)  # US order (month/day) when it could be either
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("tomorrow at 2pm", dt.datetime(2026, 3, 11, 14, 0)),
