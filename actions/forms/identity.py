@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from typing import Any
 
@@ -16,18 +17,14 @@ from actions.parsing import four_digits
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 3  # wrong codes per employee within LOCKOUT, across all their chats
+LOCKOUT = dt.timedelta(hours=24)
 VERIFIED, FAILED = "verified", "failed"
 IT_INTENTS = ("password_reset", "account_locked")
-
-
-def failed_attempts(tracker: Tracker) -> int:
-    """Wrong codes given in this conversation, across restarts of the check (no fresh tries by asking again)."""
-    return sum(
-        1
-        for event in tracker.events
-        if event.get("event") == "bot" and (event.get("text") or "").startswith("That doesn't match")
-    )
+LOCKED_OUT = (
+    "For your security I can't check your identity in chat again today. Please call the IT service "
+    "desk on ext. 4357 or visit it with your badge."
+)
 
 
 class ValidateIdentityForm(FormValidation):
@@ -37,11 +34,22 @@ class ValidateIdentityForm(FormValidation):
         return "validate_identity_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        events = await super().run(dispatcher, tracker, domain)
         intent = intent_of(tracker)
+        if intent in IT_INTENTS and tracker.get_slot("identity_code") is None and await self._locked_out(tracker):
+            dispatcher.utter_message(text=LOCKED_OUT)  # say so before asking for a code it would refuse
+            return [SlotSet("identity_code", FAILED), SlotSet("it_request", intent)]
+        events = await super().run(dispatcher, tracker, domain)
         if intent in IT_INTENTS and tracker.get_slot("it_request") != intent:
             events.append(SlotSet("it_request", intent))
         return events
+
+    @staticmethod
+    async def _locked_out(tracker: Tracker) -> bool:
+        rt = runtime()
+        profile = await load_profile(rt, tracker)
+        if profile is None:
+            return False  # the code question reports the missing profile
+        return await off_loop(rt.store.failed_identity_checks, profile.id, rt.now() - LOCKOUT) >= MAX_ATTEMPTS
 
     async def extract_identity_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -58,20 +66,21 @@ class ValidateIdentityForm(FormValidation):
     ) -> dict[str, Any]:
         if value is None or value in (VERIFIED, FAILED):
             return {"identity_code": value}
-        if failed_attempts(tracker) >= MAX_ATTEMPTS:
-            dispatcher.utter_message(
-                text="For your security I can't check your identity again in this chat. Please "
-                "call the IT service desk on ext. 4357 or visit it with your badge."
-            )
-            return {"identity_code": FAILED}
         rt = runtime()
         profile = await load_profile(rt, tracker)
         if profile is None:
             dispatcher.utter_message(text=NO_PROFILE)
             return {"identity_code": FAILED}
-        if hmac.compare_digest(str(value), profile.phone_last4):
+        # Counted per employee in the store, not per chat: a new chat must not bring three fresh guesses.
+        failed = await off_loop(rt.store.failed_identity_checks, profile.id, rt.now() - LOCKOUT)
+        if failed >= MAX_ATTEMPTS:
+            dispatcher.utter_message(text=LOCKED_OUT)
+            return {"identity_code": FAILED}
+        passed = hmac.compare_digest(str(value), profile.phone_last4)
+        await off_loop(rt.store.record_identity_check, profile.id, passed, rt.now())
+        if passed:
             return {"identity_code": VERIFIED}
-        if failed_attempts(tracker) + 1 >= MAX_ATTEMPTS:  # this wrong code is the last allowed
+        if failed + 1 >= MAX_ATTEMPTS:  # this wrong code is the last allowed
             dispatcher.utter_message(
                 text="That doesn't match either, so for your security I'll stop here. Please "
                 "call the IT service desk on ext. 4357 or visit it with your badge."

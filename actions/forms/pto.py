@@ -204,6 +204,15 @@ def _changes(text: str, dates: list[dt.date]) -> dict[str, Any]:
     return {"leave_start": dates[0].isoformat()}
 
 
+SICK_CARE = "Sorry you're not feeling well. "
+
+
+def _said(tracker: Tracker, text: str) -> bool:
+    """Whether the assistant already said this, to keep a kind line from sounding scripted."""
+    stem = text.strip()
+    return any(e.get("event") == "bot" and stem in (e.get("text") or "") for e in tracker.events)
+
+
 class ActionAskLeaveConfirmed(Action):
     """Shows the request with its working days and what will be left, and asks to send it."""
 
@@ -220,8 +229,10 @@ class ActionAskLeaveConfirmed(Action):
             return []
         result = await off_loop(check_range, rt.store, profile.id, kind, start, end, rt.today())
         manager = profile.manager_name or "your manager"
+        # The caring line comes with the first-day question; a message that already names the days skips that.
+        care = SICK_CARE if kind == "sick" and not _said(tracker, SICK_CARE) else ""
         dispatcher.utter_message(
-            text=f"{kind.capitalize()} from {day(start)} to {day(end)}: {result.working_days} working days, "
+            text=f"{care}{kind.capitalize()} from {day(start)} to {day(end)}: {result.working_days} working days, "
             f"leaving you {days(result.remaining_after)}. Shall I send it to {manager} for approval?",
             buttons=[{"title": "Yes, send it", "payload": "yes"}, {"title": "Cancel", "payload": "no"}],
         )

@@ -186,6 +186,18 @@ class Ticket(Base):
     updated_at = Column(DateTime, nullable=False, default=dt.datetime.utcnow)
 
 
+class IdentityCheck(Base):
+    """One answer to the identity question before a password reset, kept per employee so that a new
+    chat does not bring fresh guesses at a four-digit code."""
+
+    __tablename__ = "identity_checks"
+
+    id = Column(Integer, primary_key=True)
+    employee_id = Column(String(16), ForeignKey("employees.id"), nullable=False, index=True)
+    passed = Column(Boolean, nullable=False)
+    at = Column(DateTime, nullable=False, index=True)
+
+
 class ExpenseClaim(Base):
     __tablename__ = "expense_claims"
 

@@ -393,6 +393,26 @@ class HRStore:
             s.commit()
             return True
 
+    def record_identity_check(self, employee_id: str, passed: bool, at: dt.datetime) -> None:
+        with self._sessions() as s:
+            s.add(m.IdentityCheck(employee_id=employee_id, passed=passed, at=at))
+            s.commit()
+
+    def failed_identity_checks(self, employee_id: str, since: dt.datetime) -> int:
+        """Wrong codes since ``since`` that no later right code has cleared, in any conversation."""
+        with self._sessions() as s:
+            checks = m.IdentityCheck
+            last_pass = s.scalar(
+                select(func.max(checks.at)).where(checks.employee_id == employee_id, checks.passed.is_(True))
+            )
+            start = max(since, last_pass) if last_pass is not None else since
+            count = s.scalar(
+                select(func.count(checks.id)).where(
+                    checks.employee_id == employee_id, checks.passed.is_(False), checks.at >= start
+                )
+            )
+            return int(count or 0)
+
     def claim_expense(self, employee_id: str, category: str, amount: Decimal, description: str) -> int:
         with self._sessions() as s:
             claim = m.ExpenseClaim(

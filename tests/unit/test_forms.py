@@ -13,7 +13,7 @@ from actions.forms.meeting import ActionSubmitMeeting, ValidateMeetingForm
 from actions.forms.pto import ActionAskLeaveConfirmed, ActionSubmitPtoRequest, ValidatePtoForm, check_range
 from actions.runtime import Runtime
 from tests.conftest import TODAY, run_action
-from tests.trackers import DEMO, tracker
+from tests.trackers import BRIEF, DEMO, tracker
 
 
 def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -97,6 +97,23 @@ def test_confirmation_shows_the_numbers(rt: Runtime, domain: dict[str, Any]) -> 
     )
     _, messages = run_action(ActionAskLeaveConfirmed(), t, domain)
     assert "5 working days" in texts(messages) and "Jordan Lee" in texts(messages)
+    assert "not feeling well" not in texts(messages)
+
+
+def test_a_sick_day_named_at_once_still_gets_the_kind_line_once(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The caring line came only with the first-day question, so "off sick on april 6" skipped it."""
+    filled = {"leave_type": "sick", "leave_start": "2026-04-06", "leave_end": "2026-04-06"}
+    t = tracker(
+        "pto_request", "off sick april 6", active_loop="pto_form", requested_slot="leave_confirmed", slots=filled
+    )
+    _, messages = run_action(ActionAskLeaveConfirmed(), t, domain)
+    assert texts(messages).startswith("Sorry you're not feeling well. Sick from Monday 6 April 2026")
+    asked = [{"event": "bot", "text": "Sorry you're not feeling well. What's the first day you're off sick?"}]
+    t = tracker(
+        "inform", "april 6", active_loop="pto_form", requested_slot="leave_confirmed", slots=filled, events=asked
+    )
+    _, messages = run_action(ActionAskLeaveConfirmed(), t, domain)
+    assert texts(messages).startswith("Sick from")  # said once, not twice
 
 
 def test_a_question_at_confirmation_changes_nothing(rt: Runtime, domain: dict[str, Any]) -> None:
@@ -319,8 +336,27 @@ def test_changing_the_type_rechecks_the_balance(rt: Runtime, domain: dict[str, A
     assert "of personal leave left" in texts(messages)
 
 
-def test_no_fresh_guesses_by_restarting_the_check(rt: Runtime, domain: dict[str, Any]) -> None:
-    history = [{"event": "bot", "text": "That doesn't match our records. Please try again."}] * 3
-    t = tracker("password_reset", "1234", active_loop="identity_form", requested_slot="identity_code", events=history)
+def test_no_fresh_guesses_in_a_new_chat(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Wrong codes count per employee, not per chat: three in other chats today lock this one out too."""
+    for _ in range(3):
+        rt.store.record_identity_check(DEMO, False, rt.now() - dt.timedelta(hours=2))
+    t = tracker("inform", "1234", active_loop="identity_form", requested_slot="identity_code")
     events, messages = run_action(ValidateIdentityForm(), t, domain)
-    assert slots(events)["identity_code"] == FAILED and "can't check your identity again" in texts(messages)
+    assert slots(events)["identity_code"] == FAILED and "can't check your identity in chat again" in texts(messages)
+    # Asking again in yet another chat says so at once, instead of asking for a code it would refuse.
+    events, messages = run_action(ValidateIdentityForm(), tracker("password_reset", "reset my password"), domain)
+    assert slots(events)["identity_code"] == FAILED and "can't check your identity" in texts(messages)
+
+
+def test_the_lockout_ends_and_a_right_code_clears_earlier_mistakes(rt: Runtime, domain: dict[str, Any]) -> None:
+    code = rt.store.profile(DEMO).phone_last4
+    for _ in range(3):
+        rt.store.record_identity_check(DEMO, False, rt.now() - dt.timedelta(hours=25))
+    assert rt.store.failed_identity_checks(DEMO, rt.now() - dt.timedelta(hours=24)) == 0
+    rt.store.record_identity_check(DEMO, False, rt.now() - dt.timedelta(hours=3))
+    rt.store.record_identity_check(DEMO, False, rt.now() - dt.timedelta(hours=2))
+    rt.store.record_identity_check(DEMO, True, rt.now() - dt.timedelta(hours=1))
+    assert rt.store.failed_identity_checks(DEMO, rt.now() - dt.timedelta(hours=24)) == 0
+    t = tracker("inform", code, active_loop="identity_form", requested_slot="identity_code")
+    assert slots(run_action(ValidateIdentityForm(), t, domain)[0])["identity_code"] == VERIFIED
+    assert rt.store.failed_identity_checks(BRIEF, rt.now() - dt.timedelta(hours=24)) == 0  # others unaffected
