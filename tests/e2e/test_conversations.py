@@ -31,6 +31,9 @@ def test_routine_questions_are_answered_from_the_records(assistant: Assistant) -
     )
     assert "next payday" in text_of(assistant.say(sender, "when do i get paid next"))
     assert "W-2" in text_of(assistant.say(sender, "where can i find my w2"))
+    sick = assistant.store.balance("E1001", "sick", dt.date.today().year)
+    reply = text_of(assistant.say(sender, "how many sick days have i got left"))
+    assert reply.startswith(f"You have {sick.remaining.normalize():f} day") and "of sick leave left" in reply, reply
 
 
 def test_leave_request_form_with_interruption_and_confirmation(assistant: Assistant) -> None:
@@ -71,6 +74,30 @@ def test_time_off_asks_which_kind(assistant: Assistant) -> None:
     reply = text_of(assistant.say(sender, "sick leave"))
     assert "Sorry you're not feeling well" in reply and "request #" not in reply, reply
     assert assistant.tracker(sender)["slots"]["escalation"]["decision"] == "continue"
+
+
+def test_asking_for_a_ticket_opens_one_and_a_new_device_gets_its_own(assistant: Assistant) -> None:
+    """'..., can u open a ticket' was answered 'You have no tickets'; a second device went into the first ticket."""
+    sender = new_sender()
+    first = text_of(assistant.say(sender, "my monitor keeps flickering, can u open a ticket", employee="E1007"))
+    assert "opened IT ticket #" in first, first
+    second = text_of(assistant.say(sender, "and now my keyboard has stopped working", employee="E1007"))
+    assert "opened IT ticket #" in second and "already have" not in second, second
+    summaries = {t.summary for t in assistant.store.tickets("E1007", open_only=True)}
+    assert {"my monitor keeps flickering, can u open a ticket", "and now my keyboard has stopped working"} <= summaries
+
+
+def test_identity_check_lockout_holds_across_chats(assistant: Assistant) -> None:
+    """Three wrong codes lock the chat check for the employee, not just for one chat: no fresh guesses."""
+    code = assistant.store.profile("E1008").phone_last4
+    wrong = f"{(int(code) + 1) % 10000:04d}"
+    sender = new_sender()
+    assert "last four digits" in text_of(assistant.say(sender, "please reset my password", employee="E1008"))
+    for _ in range(3):
+        reply = text_of(assistant.say(sender, wrong, employee="E1008"))
+    assert "for your security" in reply.lower(), reply
+    again = text_of(assistant.say(new_sender(), "reset my password", employee="E1008"))
+    assert "can't check your identity in chat again today" in again and "last four digits" not in again, again
 
 
 def test_form_can_be_cancelled(assistant: Assistant) -> None:
