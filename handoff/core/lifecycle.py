@@ -194,6 +194,16 @@ def _bot_said(d: _Draft, e: BotSaid) -> None:
 def _tone_scored(d: _Draft, e: ToneScored) -> None:
     _require(d.conv, State.BOT, State.OFFERED, State.QUEUED, State.WITH_AGENT)
     d.log(Kind.TONE, "", None, message_id=e.message_id, tone=e.tone, distress=e.distress, cues=list(e.cues))
+    esc = d.conv.escalation
+    if esc is None or d.conv.state not in (State.QUEUED, State.WITH_AGENT):
+        return
+    # Agents' lists show how the employee is now, not only how they were when the assistant escalated;
+    # rising distress moves a waiting conversation up (never down), as if it had escalated with it.
+    d.conv = d.conv.with_(live_tone=e.tone, live_distress=e.distress)
+    if d.conv.state is State.QUEUED and d.conv.queue_score is not None:
+        score = min(d.conv.queue_score, queue_score(esc.reason, e.distress, esc.at))
+        d.conv = d.conv.with_(queue_score=score)
+        d.queue.append(QueueOp(d.conv.queue_skill or esc.skill, score))  # also refreshes the queue views
 
 
 def _escalate(d: _Draft, e: Escalate) -> None:
@@ -210,7 +220,9 @@ def _escalate(d: _Draft, e: Escalate) -> None:
         d.log(Kind.NOTE, f"The assistant escalated again: {e.reason}", "assistant", reason=e.reason)
         return
     _enqueue(d, e.skill, queue_score(e.reason, e.distress, d.now))
-    d.conv = d.conv.with_(escalation=escalation, escalated_at=d.conv.escalated_at or d.now)
+    d.conv = d.conv.with_(
+        escalation=escalation, escalated_at=d.conv.escalated_at or d.now, live_tone=None, live_distress=None
+    )
     _answered(d)
     d.effects.append(PauseBot())
     d.system("Connecting you with a person. You can keep writing here while you wait.", "queued", reason=e.reason)

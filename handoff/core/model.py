@@ -130,6 +130,8 @@ class Conversation:
     recent_client_ids: tuple[tuple[str, int], ...] = ()
     unanswered: tuple[int, str] | None = None
     unanswered_deadline: float | None = None
+    live_tone: str | None = None  # the latest scored turn since the escalation: what agents see in lists
+    live_distress: float | None = None
 
     @property
     def deadline(self) -> float | None:
@@ -170,7 +172,8 @@ class Conversation:
             "state": self.state.value,
             "reason": esc.reason if esc else None,
             "skill": self.queue_skill or (esc.skill if esc else None),
-            "distress": esc.distress if esc else 0.0,
+            "distress": self.live_distress if self.live_distress is not None else (esc.distress if esc else 0.0),
+            "tone": self.live_tone,
             "queued_at": self.queued_at,
             "offered_to": self.offered_to,
             "agent": asdict(self.agent) if self.agent else None,

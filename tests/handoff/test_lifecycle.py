@@ -446,15 +446,48 @@ def test_bot_reply_while_queued_is_logged_and_keeps_the_queue() -> None:
 
 
 def test_tone_is_logged_for_agents_only() -> None:
-    """A tone score is an agent-only tone entry with its evidence and changes no state."""
-    conv = in_queued()
+    """A tone score is an agent-only tone entry with its evidence; with the bot it changes nothing else."""
+    conv = in_bot()
     outcome = apply(conv, ToneScored(3, "distressed", 0.9, ("can't cope",)), T0)
     (entry,) = outcome.entries
     assert entry.kind is Kind.TONE
     assert not entry.for_employee
     assert entry.data == {"message_id": 3, "tone": "distressed", "distress": 0.9, "cues": ["can't cope"]}
-    assert outcome.conversation.state is State.QUEUED
+    assert outcome.conversation.with_(last_id=conv.last_id) == conv
     expect_only(outcome)
+
+
+def test_rising_distress_while_waiting_moves_up_and_shows_in_the_queue() -> None:
+    """The queue showed the distress at escalation for the whole wait; now it shows the latest turn, and a
+    conversation whose distress rises moves up as if it had escalated with it (and never down)."""
+    conv = in_queued()  # explicit_request at 0.5, escalated at T0 - 80
+    assert conv.summary()["distress"] == 0.5
+    outcome = apply(conv, ToneScored(3, "anxious", 0.95), T0)
+    higher = queue_score("explicit_request", 0.95, T0 - 80)
+    assert higher < conv.queue_score  # type: ignore[operator]
+    assert outcome.conversation.queue_score == higher
+    expect_only(outcome, queue=[QueueOp("hr", higher)])
+    assert (outcome.conversation.summary()["distress"], outcome.conversation.summary()["tone"]) == (0.95, "anxious")
+    calmer = apply(outcome.conversation, ToneScored(4, "neutral", 0.1), T0 + 5)
+    assert calmer.conversation.queue_score == higher  # its place is kept
+    assert calmer.conversation.summary()["distress"] == 0.1
+    expect_only(calmer, queue=[QueueOp("hr", higher)])  # the queue view refreshes with the new tone
+
+
+def test_live_tone_with_an_agent_and_after_a_new_escalation() -> None:
+    outcome = apply(in_with_agent(), ToneScored(5, "sad", 0.8), T0)
+    conv = outcome.conversation
+    assert conv.summary()["distress"] == 0.8 and conv.queue_score == in_with_agent().queue_score
+    expect_only(outcome)  # not in a queue: nothing to reorder
+    back = run(conv, HandBack("ana", "sorted", LABEL), now=T0 + 1)
+    again = run(back, Escalate("crisis", "hr", 0.99), now=T0 + 2)
+    assert (again.summary()["distress"], again.summary()["tone"]) == (0.99, None)  # the new escalation's evidence
+
+
+def test_old_stored_conversations_without_live_tone_still_load() -> None:
+    raw = in_queued().to_dict()
+    del raw["live_tone"], raw["live_distress"]
+    assert Conversation.from_dict(raw).summary()["distress"] == 0.5
 
 
 # --- escalation ---------------------------------------------------------------------------------------------------
