@@ -4,12 +4,14 @@
     ├── BadFrame                 malformed JSON or a frame that fails its schema          400
     │   ├── FrameTooLarge        a frame or text over the configured limit                 413
     │   └── UnknownFrame         a ``type`` this endpoint does not accept                  400
-    ├── Unauthorized             missing, forged or expired token; wrong password          401, close 4401
+    ├── Unauthorized             missing, forged or expired token                          401, close 4401
+    │   └── WrongCredentials     an agent id and password that don't match                 401
     ├── Forbidden                a valid identity asking for someone else's conversation   403
     ├── NotFound                 unknown conversation or agent                             404
     ├── IllegalTransition        the conversation's state does not allow the event         409
     │   └── AlreadyClaimed       another agent won the claim                               409
     ├── AtCapacity               the agent already has as many conversations as allowed    409
+    ├── NoOneOnline              a transfer to an agent or team with nobody online         409
     └── Unavailable              Rasa or a backend did not answer                          503
 
 Clients get the code and a generic sentence; the details go to the log only.
@@ -49,6 +51,10 @@ class Unauthorized(HandoffError):
     close_code = 4401
 
 
+class WrongCredentials(Unauthorized):
+    public = "That agent ID and password don't match."
+
+
 class Forbidden(HandoffError):
     code = "forbidden"
     status = 403
@@ -76,6 +82,12 @@ class AtCapacity(HandoffError):
     code = "at_capacity"
     status = 409
     public = "You already have as many conversations as your capacity allows."
+
+
+class NoOneOnline(HandoffError):
+    code = "no_one_online"
+    status = 409
+    public = "Nobody who could take it is online right now, so it stays with you."
 
 
 class Unavailable(HandoffError):

@@ -17,7 +17,7 @@ from handoff.core.events import AddNote, AgentSaid, Claim, Close, Decline, HandB
 from handoff.core.model import JSON, Conversation, State
 from handoff.core.routing import priority
 from handoff.desk import Desk, agent_ref
-from handoff.errors import BadFrame, Forbidden, NotFound
+from handoff.errors import BadFrame, Forbidden, NoOneOnline, NotFound
 from handoff.protocol import AGENT_FRAMES, PRESENCE, SKILLS
 from handoff.settings import Settings
 from handoff.web.hub import Connection, Thunk, stop_task, typing_message
@@ -206,9 +206,18 @@ class AgentConnection(Connection):
                 raise BadFrame(f"agent {account.id} lacks skill {skill}")
             load = (await self.desk.loads(self.desk.clock(), count_offers=False))[account.id]
             if not load.online:
-                raise BadFrame(f"agent {account.id} is not online")
+                raise NoOneOnline(f"agent {account.id} is not online")
             to_agent = agent_ref(account)
             capacity = (account.id, account.capacity)
+        elif frame.get("to_skill"):
+            # An empty queue would leave the employee waiting with no one to come: the agent keeps it and
+            # can write a note or hand it back with a ticket instead.
+            loads = await self.desk.loads(self.desk.clock(), count_offers=False)
+            if not any(
+                load.online and frame["to_skill"] in load.skills and load.id != self.account.id
+                for load in loads.values()
+            ):
+                raise NoOneOnline(f"nobody else online in {frame['to_skill']}")
         reply_deadline = self.desk.clock() + self.settings.reply_sla
         transfer = Transfer(self.account.id, to_agent, frame.get("to_skill"), reply_deadline)
         await self.desk.apply(frame["conversation_id"], transfer, capacity=capacity)

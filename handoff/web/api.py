@@ -15,7 +15,7 @@ from aiohttp import web
 
 from handoff.auth import Identity, check_password, hash_password, sign, verify
 from handoff.core.routing import wait_estimate
-from handoff.errors import BadFrame, Forbidden, FrameTooLarge, HandoffError, NotFound, Unauthorized
+from handoff.errors import BadFrame, Forbidden, FrameTooLarge, HandoffError, NotFound, Unauthorized, WrongCredentials
 from handoff.protocol import SKILLS
 from handoff.stats import summarize
 from handoff.web.state import BACKEND, DESK, SETTINGS
@@ -130,12 +130,12 @@ async def agent_login(request: web.Request) -> web.Response:
     body = await _json_body(request)
     agent_id, password = body.get("agent_id"), body.get("password")
     if not isinstance(agent_id, str) or not isinstance(password, str):
-        raise Unauthorized("agent_id and password required")
+        raise WrongCredentials("agent_id and password required")
     account = await request.app[BACKEND].account(agent_id)
     stored = account.password_hash if account is not None else _dummy_hash()  # same cost: ids don't leak
     matches = await asyncio.get_running_loop().run_in_executor(None, check_password, password, stored)
     if account is None or not matches:
-        raise Unauthorized("wrong agent id or password")
+        raise WrongCredentials("wrong agent id or password")
     settings = request.app[SETTINGS]
     token = sign(settings.secret, Identity(account.id, account.role), request.app[DESK].clock(), settings.token_ttl)
     return web.json_response({"token": token, "agent": account.public()})

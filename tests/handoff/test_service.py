@@ -141,6 +141,51 @@ async def test_distressed_conversation_goes_to_an_agent_and_back_to_the_bot(stac
     await alex.close()
 
 
+async def test_the_queue_shows_distress_as_it_changes_while_waiting(stack: Stack) -> None:
+    """Agents watching the queue see the employee's latest distress, not only the one at escalation."""
+    alex = await agent(stack.url, "alex", status="away")  # away: nobody is offered it, it waits
+    client, _ = await escalate(stack)  # an explicit request at distress 0.2
+    queue = await alex.next("queue")
+    while not queue["items"]:
+        queue = await alex.next("queue")
+    (item,) = queue["items"]
+    assert (item["distress"], item["tone"]) == (0.2, None)
+    await client.send({"type": "message", "text": "please hurry, I can't cope!!", "client_id": "m2"})
+    updated = await alex.next("queue", timeout=5)
+    while updated["items"][0]["distress"] != 0.9:  # the first message's own score may come in before it
+        updated = await alex.next("queue", timeout=5)
+    (item,) = updated["items"]
+    assert (item["distress"], item["tone"]) == (0.9, "angry")
+    assert item["priority"] > queue["items"][0]["priority"]  # moved up, as if it had escalated with 0.9
+    record = await stack.backend.get(item["conversation_id"])
+    assert record is not None and record.state.value == "queued"
+    await client.close()
+    await alex.close()
+
+
+async def test_a_transfer_to_nobody_online_is_refused_and_the_agent_keeps_the_chat(stack: Stack) -> None:
+    """Passing an employee to a team or agent with no one online left them waiting for no one."""
+    alex = await agent(stack.url, "alex")
+    client, _ = await escalate(stack)
+    cid = (await alex.next("offer"))["conversation_id"]
+    await alex.send({"type": "claim", "conversation_id": cid})
+    await alex.next("conversation", conversation_id=cid)
+    for target in ({"to_skill": "it"}, {"to_agent": "morgan"}):
+        await alex.send({"type": "transfer", "conversation_id": cid, **target})
+        error = await alex.next("error")
+        assert error["code"] == "no_one_online" and "stays with you" in error["message"], target
+        record = await stack.backend.get(cid)
+        assert record is not None and record.state.value == "with_agent" and record.agent is not None
+        assert record.agent.id == "alex"
+    sam = await agent(stack.url, "sam")
+    await alex.send({"type": "transfer", "conversation_id": cid, "to_skill": "it"})
+    assert (await sam.next("offer"))["conversation_id"] == cid
+    record = await stack.backend.get(cid)
+    assert record is not None and (record.state.value, record.queue_skill) == ("queued", "it")
+    for c in (client, alex, sam):
+        await c.close()
+
+
 async def test_exactly_one_of_two_agents_wins_a_claim(stack: Stack) -> None:
     """Two agents claiming at once: one gets the conversation, the other an already_claimed error."""
     alex = await agent(stack.url, "alex", status="away")
@@ -259,6 +304,7 @@ async def test_tokens_bind_sockets_to_their_own_conversation(stack: Stack, tmp_p
 
     status, body = await http_json("POST", f"{stack.url}/api/agents/login", {"agent_id": "alex", "password": "wrong"})
     assert status == 401 and body["error"] == "unauthorized"
+    assert body["message"] == "That agent ID and password don't match.", "not 'Please sign in again' at sign-in"
     status, _ = await http_json(
         "POST", f"{stack.url}/api/escalations", {"conversation_id": cid, "employee_id": "E1001", "reason": "x"}
     )
