@@ -27,9 +27,12 @@ from bot.tone.crisis import Crisis, CrisisFinder
 # too ("sick", "died", "hurt", "harassment").
 SUPPORT_CHAT_WORDS = frozenset(
     {
-        *("help", "helps", "helping", "support", "supported", "please"),
+        *("help", "helps", "helping", "support", "supports", "supporting", "supported", "please"),
         *("yes", "no", "ok", "okay", "sure"),
         *("problem", "problems", "error", "errors", "crash", "blocked", "missing", "cancel", "cancelled"),
+        # Fillers and emphasis, not moods: "honestly I'm at breaking point" (+2.0), "I feel like I'm
+        # drowning" (+1.5), "truly awful" (+1.9 cancelled the "awful").
+        *("honestly", "truly", "like"),
     }
 )
 

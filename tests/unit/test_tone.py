@@ -191,6 +191,17 @@ def test_support_chat_words_carry_no_polarity(cues: CueExtractor) -> None:
     assert cues.extract("thanks, that's great").values["vader_compound"] > 0
 
 
+def test_fillers_do_not_make_distress_sound_cheerful(cues: CueExtractor) -> None:
+    """ "honestly I'm at breaking point" scored +0.46 in VADER, "nobody supports me" and "I feel like I'm
+    drowning" +0.36, and "truly" cancelled "awful"."""
+    for text in ("honestly I'm at breaking point", "nobody supports me", "I feel like I'm drowning"):
+        assert cues.extract(text).values["vader_compound"] <= 0.0, text
+    assert (
+        cues.extract("truly awful week").values["vader_compound"]
+        < cues.extract("awful week").values["vader_compound"] + 0.01
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "x" * 10_000, "Je suis très en colère contre le service", "😡😡😡", "??"],
