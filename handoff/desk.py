@@ -237,7 +237,7 @@ class Desk:
         loads = await self.loads(self.clock(), count_offers=False)
         return sum(1 for load in loads.values() if load.online and skill in load.skills)
 
-    async def position(self, conv: Conversation) -> tuple[int, float] | None:
+    async def position(self, conv: Conversation) -> tuple[int, float | None] | None:
         """The employee's place in the queue (1 = next) and the estimated wait in seconds."""
         if conv.state is not State.QUEUED or conv.queue_skill is None:
             return None

@@ -43,10 +43,13 @@ def next_wait_estimate(previous: float | None, observed: float) -> float:
     return (1 - WAIT_SMOOTHING) * previous + WAIT_SMOOTHING * observed
 
 
-def wait_estimate(position: int, average_wait: float | None, agents_online: int) -> float:
-    """Seconds until a person joins, for the employee at ``position`` (1 = next)."""
+def wait_estimate(position: int, average_wait: float | None, agents_online: int) -> float | None:
+    """Seconds until a person joins, for the employee at ``position`` (1 = next); None with nobody online,
+    when any number of minutes would be a promise nobody keeps."""
+    if agents_online <= 0:
+        return None
     base = average_wait if average_wait is not None else DEFAULT_WAIT_ESTIMATE
-    return base * position / max(agents_online, 1)
+    return base * position / agents_online
 
 
 @dataclass(frozen=True)

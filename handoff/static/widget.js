@@ -565,8 +565,12 @@
   // ---- queue, rating, chrome ----
   function showQueue(f) {
     if (f.position == null || S.conv === "closed") { ui.queue.hidden = true; return; }
-    const min = Math.max(1, Math.round((Number(f.estimate_s) || 0) / 60));
-    ui.queueText.textContent = `You're number ${f.position} in the queue \u00b7 about ${min} min`;
+    if (f.estimate_s == null) { // nobody who could help is online: no made-up minutes
+      ui.queueText.textContent = `You're number ${f.position} in the queue \u00b7 nobody is online right now`;
+    } else {
+      const min = Math.max(1, Math.round(Number(f.estimate_s) / 60));
+      ui.queueText.textContent = `You're number ${f.position} in the queue \u00b7 about ${min} min`;
+    }
     ui.queue.hidden = false;
   }
   function pickScore(n) {

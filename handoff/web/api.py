@@ -92,13 +92,14 @@ async def availability(request: web.Request) -> web.Response:
     online = await desk.agents_online(skill)
     average = await request.app[BACKEND].average_wait(skill)
     queued = len(await request.app[BACKEND].queue(skill))
+    estimate = wait_estimate(queued + 1, average, online)
     return web.json_response(
         {
             "skill": skill,
             "available": online > 0,
             "online": online,
             "queued": queued,
-            "wait_estimate_s": round(wait_estimate(queued + 1, average, online)),
+            "wait_estimate_s": None if estimate is None else round(estimate),
         }
     )
 

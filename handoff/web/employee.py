@@ -36,7 +36,7 @@ class EmployeeConnection(Connection):
         self.cid = cid
         self.employee_id = employee_id
         self.typing_timeout = typing_timeout
-        self._last_queue: tuple[int, int] | None = None
+        self._last_queue: tuple[int, int | None] | None = None
         self._typing_off: asyncio.TimerHandle | None = None
 
     async def resume(self, last_seen: int) -> None:
@@ -76,14 +76,15 @@ class EmployeeConnection(Connection):
     async def _queue_position(self) -> None:
         conv = await self.desk.backend.get(self.cid)
         place = await self.desk.position(conv) if conv is not None else None
-        key = (place[0], round(place[1] / 15)) if place else None
+        key = (place[0], None if place[1] is None else round(place[1] / 15)) if place else None
         if key == self._last_queue:
             return
         self._last_queue = key
         if place is None:
             await self.ws.send_json({"type": "queue", "position": None, "estimate_s": None})
         else:
-            await self.ws.send_json({"type": "queue", "position": place[0], "estimate_s": round(place[1])})
+            estimate = None if place[1] is None else round(place[1])  # None: nobody who could help is online
+            await self.ws.send_json({"type": "queue", "position": place[0], "estimate_s": estimate})
 
     def on_message(self, message: JSON) -> None:
         kind = message.get("t")

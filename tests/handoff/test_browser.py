@@ -306,3 +306,15 @@ async def test_console_drops_an_offer_withdrawn_while_it_was_offline(site: Site,
     release.set()
     await expect(agent.locator("#conn")).to_have_attribute("data-state", "online")
     await expect(item).to_have_count(0, timeout=3_000)  # well before the offer's own deadline
+
+
+async def test_the_widget_promises_no_minutes_when_nobody_is_online(site: Site, browser: Browser) -> None:
+    """Waiting with no agent online, the widget said "about 2 min"; it now says nobody is online."""
+    page = await (await browser.new_context()).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    await start_chat(page, site.url, "E1002", "I need a person")
+    queue = page.get_by_test_id("kd-queue")
+    await expect(queue).to_be_visible()
+    await expect(queue).to_contain_text("You're number 1 in the queue")
+    await expect(queue).to_contain_text("nobody is online right now")
+    await expect(queue).not_to_contain_text("min")

@@ -113,9 +113,9 @@ def test_wait_estimate_without_history_uses_the_default() -> None:
 
 
 @pytest.mark.parametrize("agents_online", [0, -1])
-def test_wait_estimate_with_nobody_online_does_not_divide_by_zero(agents_online: int) -> None:
-    """With no agents online the estimate counts as one agent instead of failing."""
-    assert wait_estimate(2, 30.0, agents_online) == 60.0
+def test_no_wait_estimate_with_nobody_online(agents_online: int) -> None:
+    """With no agents online there is no honest number of minutes (it said "about 1 min")."""
+    assert wait_estimate(2, 30.0, agents_online) is None
 
 
 # --- choose_agent -------------------------------------------------------------------------------------------------

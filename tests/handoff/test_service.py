@@ -145,6 +145,8 @@ async def test_the_queue_shows_distress_as_it_changes_while_waiting(stack: Stack
     """Agents watching the queue see the employee's latest distress, not only the one at escalation."""
     alex = await agent(stack.url, "alex", status="away")  # away: nobody is offered it, it waits
     client, _ = await escalate(stack)  # an explicit request at distress 0.2
+    waiting = await client.next("queue")
+    assert waiting["position"] == 1 and waiting["estimate_s"] is None, "no minutes promised with nobody online"
     queue = await alex.next("queue")
     while not queue["items"]:
         queue = await alex.next("queue")
