@@ -89,7 +89,7 @@ class ActionAnswer(Action):
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        intent = intent_of(tracker)
+        intent = tracker.get_slot("follow_up") or intent_of(tracker)  # set by action_score_tone this turn
         answer = ANSWERS.get(intent or "")
         if answer is None:
             dispatcher.utter_message(response="utter_default")
@@ -103,7 +103,7 @@ class ActionAnswer(Action):
         reply = await off_loop(answer, ask)
         send(dispatcher, reply, tracker.get_slot("answer_style") or profile.answer_style)
         await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, intent, False)
-        return []
+        return [SlotSet("answered_intent", intent)]  # what a follow-up ("and september?") refers to
 
 
 class ActionCancelForm(Action):

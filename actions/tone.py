@@ -21,7 +21,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import confidence_of, employee_id, intent_of
+from actions.context import employee_id, intent_of
+from actions.follow_up import read_latest
 from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
 from bot.escalation import Context, EscalationPolicy, State, Turn, is_external, offer_shown
@@ -145,9 +146,11 @@ class ActionScoreTone(Action):
         if message_key is not None and isinstance(previous, dict) and previous.get("scored") == message_key:
             return []  # Rasa extracts slots again while a form runs: this message is already scored
         tone = tracker.latest_message.get("tone") or {}
+        reading = read_latest(tracker)  # "and september?" after a payslip answer is the payslip question
+        intent = reading.intent
         turn = Turn(
             intent=intent,
-            confidence=confidence_of(tracker),
+            confidence=reading.confidence,
             tone=str(tone.get("label") or "neutral"),
             distress=float(tone.get("distress") or 0.0),
             crisis=bool(tone.get("acute")),
@@ -156,6 +159,7 @@ class ActionScoreTone(Action):
             intensity=1.0 if tone.get("intensity") is None else float(tone["intensity"]),
             answering_form=answering_form(tracker),
             asks_for_person=asks_for_person(str(tracker.latest_message.get("text") or "")),
+            new_details=reading.new_details,
         )
         rt = runtime()
         employee = employee_id(tracker)
@@ -178,6 +182,7 @@ class ActionScoreTone(Action):
             SlotSet("tone_timeline", [list(x) for x in state.timeline]),
             SlotSet("escalation", outcome.as_dict()),
             SlotSet("escalation_state", {**state.as_dict(), "scored": message_key}),
+            SlotSet("follow_up", intent if reading.follow_up else None),  # bot.policies answers it
         ]
 
 

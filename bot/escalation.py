@@ -99,6 +99,7 @@ class Turn:
     intensity: float = 1.0  # strength of the wording, 0..1; unknown counts as strong (distress alone decides)
     answering_form: bool = False  # a reply to a form's question: "travel" or "Sick leave" is no failure or topic
     asks_for_person: bool = False  # the wording asks for a person whatever the intent (bot.person_request)
+    new_details: bool = False  # the same question about something else ("... for september" after october)
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ class EscalationPolicy:
         discount = t.repeat_contact_discount if context.repeat_contact else 0.0
         confident = turn.confidence >= t.intent_confidence
         failed = not turn.answering_form and (turn.intent in FAILURE_INTENTS or turn.intent is None)
-        repeated = not turn.answering_form and (
+        repeated = not (turn.answering_form or turn.new_details) and (
             confident and turn.intent == state.last_intent and turn.intent not in NON_REQUEST_INTENTS and not failed
         )
         conversational = turn.intent in NON_REQUEST_INTENTS

@@ -7,6 +7,10 @@ RulePolicy, acts on it:
 - ``escalate``: ``action_escalate`` right after the user message, instead of the routine answer;
 - ``offer``: the routine answer first, then ``action_offer_human`` once, then listen.
 
+It also answers follow-ups ("and september?" after a payslip answer), which ``action_score_tone``
+recognises from the conversation and marks in the ``follow_up`` slot: the NLU reads such a message
+on its own (as out of scope, or "what about sick days?" as a leave booking), so no rule fits it.
+
 It learns nothing; its train step only satisfies Rasa's graph. Nothing is predicted while the
 conversation is paused (a person has it), nor for an ``EXTERNAL_*`` intent: the handoff service
 triggers those, and a decision left over from a message sent while paused must not fire then.
@@ -29,7 +33,8 @@ from bot.escalation import is_external
 
 ESCALATE_ACTION = "action_escalate"
 OFFER_ACTION = "action_offer_human"
-ANSWERING_ACTIONS = frozenset({"action_answer", "action_greet"})
+ANSWER_ACTION = "action_answer"
+ANSWERING_ACTIONS = frozenset({ANSWER_ACTION, "action_greet"})
 
 
 def _decision(tracker: DialogueStateTracker) -> str | None:
@@ -40,6 +45,11 @@ def _decision(tracker: DialogueStateTracker) -> str | None:
 def _intent(tracker: DialogueStateTracker) -> str | None:
     message = tracker.latest_message
     return message.intent.get("name") if message is not None else None
+
+
+def _follow_up(tracker: DialogueStateTracker) -> bool:
+    value = tracker.get_slot("follow_up")
+    return isinstance(value, str) and bool(value) and not tracker.active_loop_name
 
 
 def _actions_this_turn(tracker: DialogueStateTracker) -> list[str]:
@@ -68,6 +78,8 @@ def next_action(tracker: DialogueStateTracker) -> str | None:
         return ACTION_LISTEN_NAME  # the person has been brought in or offered: nothing else this turn
     if decision == "escalate" and latest == ACTION_LISTEN_NAME:
         return ESCALATE_ACTION
+    if _follow_up(tracker) and latest == ACTION_LISTEN_NAME:
+        return ANSWER_ACTION
     if (
         decision == "offer"
         and answered(latest)
@@ -75,6 +87,8 @@ def next_action(tracker: DialogueStateTracker) -> str | None:
         and OFFER_ACTION not in _actions_this_turn(tracker)
     ):
         return OFFER_ACTION  # the bot has answered: now offer a person, once
+    if _follow_up(tracker) and latest == ANSWER_ACTION:
+        return ACTION_LISTEN_NAME
     return None
 
 

@@ -100,6 +100,21 @@ def test_identity_check_lockout_holds_across_chats(assistant: Assistant) -> None
     assert "can't check your identity in chat again today" in again and "last four digits" not in again, again
 
 
+def test_follow_ups_ask_the_same_question_about_something_else(assistant: Assistant) -> None:
+    """ "what about sick days?" started a leave booking and "and <month>?" was out of scope."""
+    sender = new_sender()
+    assert "of vacation left" in text_of(assistant.say(sender, "how many vacation days do i have left"))
+    reply = text_of(assistant.say(sender, "what about sick days?"))
+    assert "of sick leave left" in reply and "What kind of leave" not in reply, reply
+    assert not (assistant.tracker(sender).get("active_loop") or {}).get("name"), "no leave form was started"
+    slips = assistant.store.payslips("E1001", limit=6)
+    first, second = slips[0].pay_date, next(s.pay_date for s in slips if s.pay_date.month != slips[0].pay_date.month)
+    assert f"Your {first:%B %Y} payslip" in text_of(assistant.say(sender, f"show me my payslip for {first:%B}"))
+    reply = text_of(assistant.say(sender, f"and {second:%B}?"))
+    assert f"Your {second:%B %Y} payslip" in reply, reply
+    assert assistant.tracker(sender)["slots"]["escalation"]["decision"] == "continue"
+
+
 def test_form_can_be_cancelled(assistant: Assistant) -> None:
     sender = new_sender()
     assert "What kind of expense" in text_of(assistant.say(sender, "i need to submit an expense claim"))

@@ -24,7 +24,7 @@ def texts(messages: list[dict[str, Any]]) -> str:
 def test_every_routine_intent_gets_a_personal_answer(intent: str, rt: Runtime, domain: dict[str, Any]) -> None:
     """Each routine intent is answered from the records, not with the fallback."""
     events, messages = run_action(ActionAnswer(), tracker(intent, "question"), domain)
-    assert events == []
+    assert events == [SlotSet("answered_intent", intent)]  # what a follow-up would ask again
     assert len(messages) == 1
     reply = messages[0]["text"]
     assert reply and "didn't quite get that" not in reply and NO_PROFILE not in reply
@@ -134,6 +134,14 @@ def test_unknown_employee_is_told_why(employee: str | None, rt: Runtime, domain:
     """Without a known employee id there is no lookup and an explanation instead."""
     _, messages = run_action(ActionAnswer(), tracker("payday", "payday?", employee=employee), domain)
     assert texts(messages) == NO_PROFILE
+
+
+def test_a_follow_up_answers_the_earlier_question_about_the_new_detail(rt: Runtime, domain: dict[str, Any]) -> None:
+    """ "what about sick days?" parsed as a leave booking; action_score_tone marked it a pto_balance follow-up."""
+    t = tracker("pto_request", "what about sick days?", slots={"follow_up": "pto_balance"}, confidence=0.57)
+    events, messages = run_action(ActionAnswer(), t, domain)
+    assert "of sick leave left this year" in texts(messages)
+    assert events == [SlotSet("answered_intent", "pto_balance")]
 
 
 def test_unknown_intent_falls_back(rt: Runtime, domain: dict[str, Any]) -> None:

@@ -197,6 +197,13 @@ def test_same_request_over_and_over_is_a_failure() -> None:
     assert outcomes[-1].reason == "repeated_failure" and outcomes[-2].decision == Decision.CONTINUE
 
 
+def test_the_same_question_about_something_else_is_no_repeat() -> None:
+    """ "payslip for october", "... september", "... august": the same intent, each a new question."""
+    outcomes = run([turn("payslip"), *[turn("payslip", new_details=True)] * (T.repeats + 2)])
+    assert {o.decision for o in outcomes} == {Decision.CONTINUE}
+    assert outcomes[-1].state.repeats == 0
+
+
 def test_repeat_contact_escalates_sooner() -> None:
     """Someone back about the same unresolved problem: thresholds drop by the documented discount."""
     distress = T.acute - T.repeat_contact_discount

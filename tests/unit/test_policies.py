@@ -53,3 +53,28 @@ def test_nothing_for_the_hand_back_trigger() -> None:
     assert next_action(t) is None
     t.update(ActionExecuted("action_handed_back"))
     assert next_action(t) is None
+
+
+def test_a_follow_up_is_answered_then_the_bot_listens() -> None:
+    """ "and september?" marked as a follow-up by action_score_tone: answered, whatever the NLU said."""
+    events: list[Any] = [
+        ActionExecuted("action_listen"),
+        UserUttered("and september?", {"name": "out_of_scope", "confidence": 0.33}),
+        SlotSet("follow_up", "payslip"),
+        SlotSet("escalation", {"decision": "continue", "reason": None, "evidence": {}}),
+    ]
+    t = DialogueStateTracker.from_events("s", events)
+    assert next_action(t) == "action_answer"
+    t.update(ActionExecuted("action_answer"))
+    assert next_action(t) == "action_listen"
+    escalating = DialogueStateTracker.from_events(
+        "s", [*events, SlotSet("escalation", {"decision": "escalate", "reason": "crisis", "evidence": {}})]
+    )
+    assert next_action(escalating) == ESCALATE_ACTION  # an escalation still wins the turn
+    offering = DialogueStateTracker.from_events(
+        "s", [*events, SlotSet("escalation", {"decision": "offer", "reason": "x", "evidence": {}})]
+    )
+    offering.update(ActionExecuted("action_answer"))
+    assert next_action(offering) == OFFER_ACTION  # and an offer still follows the answer
+    plain = DialogueStateTracker.from_events("s", [*events, SlotSet("follow_up", None)])
+    assert next_action(plain) is None

@@ -30,9 +30,11 @@ def test_routine_turn_sets_every_slot(rt: Runtime, domain: dict[str, Any]) -> No
     tone = {"label": "neutral", "distress": 0.1, "acute": False, "cues": []}
     events, messages = run_action(ActionScoreTone(), scored("payday", "when is payday", tone), domain)
     values = slots(events)
-    assert set(values) == {"tone", "distress", "distress_trend", "tone_timeline", "escalation", "escalation_state"}
+    assert set(values) == {
+        *("tone", "distress", "distress_trend", "tone_timeline", "escalation", "escalation_state", "follow_up")
+    }
     assert values["tone"] == "neutral" and values["tone_timeline"] == [["neutral", 0.1]]
-    assert values["escalation"]["decision"] == "continue" and messages == []
+    assert values["escalation"]["decision"] == "continue" and messages == [] and values["follow_up"] is None
 
 
 def test_missing_tone_counts_as_neutral(rt: Runtime, domain: dict[str, Any]) -> None:
@@ -200,3 +202,47 @@ def test_messages_while_paused_are_scored_quietly(rt: Runtime, domain: dict[str,
     events, messages = run_action(ActionScoreTone(), t, domain)
     assert messages == [] and slots(events)["escalation"]["reason"] == "already_escalated"
     assert slots(events)["tone_timeline"][-1] == ["angry", 0.99]
+
+
+def _ask_in_turn(texts: list[str], intent: str, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each text as the next user turn after an answer; the escalation slot of every turn."""
+    tone = {"label": "neutral", "distress": 0.1, "acute": False, "cues": []}
+    history: list[dict[str, Any]] = []
+    state, decisions = None, []
+    for text in texts:
+        t = scored(intent, text, tone, slots={"escalation_state": state, "answered_intent": intent}, events=history)
+        values = slots(run_action(ActionScoreTone(), t, domain)[0])
+        state = values["escalation_state"]
+        decisions.append(values["escalation"])
+        history += [
+            {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.95}}},
+            {"event": "action", "name": "action_answer"},
+        ]
+    return decisions
+
+
+def test_asking_about_other_months_is_no_repeated_failure(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Three payslip questions in a row escalated as 'repeated failure' even when each named another month."""
+    months = ["payslip for october", "payslip for september", "and august?"]
+    assert [d["decision"] for d in _ask_in_turn(months, "payslip", domain)] == ["continue"] * 3
+    same = ["where's my payslip", "payslip??", "i still can't find my payslip"]
+    last = _ask_in_turn(same, "payslip", domain)[-1]
+    assert (last["decision"], last["reason"]) == ("escalate", "repeated_failure")
+
+
+def test_a_follow_up_is_marked_for_the_policy(rt: Runtime, domain: dict[str, Any]) -> None:
+    tone = {"label": "neutral", "distress": 0.1, "acute": False, "cues": []}
+    before = [
+        {"event": "user", "text": "how many vacation days do i have", "parse_data": {}},
+        {"event": "action", "name": "action_answer"},
+    ]
+    t = scored(
+        "pto_request",
+        "what about sick days?",
+        tone,
+        confidence=0.57,
+        events=before,
+        slots={"answered_intent": "pto_balance"},
+    )
+    values = slots(run_action(ActionScoreTone(), t, domain)[0])
+    assert values["follow_up"] == "pto_balance" and values["escalation"]["evidence"]["intent"] == "pto_balance"
