@@ -101,7 +101,13 @@ class ActionAnswer(Action):
             return []
         ask = Ask(rt.store, profile, rt.today(), text_of(tracker), tracker.sender_id)
         reply = await off_loop(answer, ask)
-        send(dispatcher, reply, tracker.get_slot("answer_style") or profile.answer_style)
+        style = tracker.get_slot("answer_style") or profile.answer_style
+        send(dispatcher, reply, style)
+        also = tracker.latest_message.get("also") or {}  # "... and when is payday?" (bot.nlu.clauses)
+        second = ANSWERS.get(str(also.get("intent") or ""))
+        if second is not None and also.get("intent") != intent:
+            ask = Ask(rt.store, profile, rt.today(), str(also.get("text") or ""), tracker.sender_id)
+            send(dispatcher, await off_loop(second, ask), style)
         await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, intent, False)
         return [SlotSet("answered_intent", intent)]  # what a follow-up ("and september?") refers to
 

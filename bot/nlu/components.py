@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.clauses import split_questions
 from bot.nlu.encoder import load_encoder
 from bot.nlu.intent_model import IntentModel
 from bot.settings import load_settings
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 EMBEDDING = "sentence_embedding"
 TONE = "tone"
+ALSO = "also"  # a second question in the same message: {"intent", "confidence", "text"} (bot.nlu.clauses)
 
 
 def _text(message: Message) -> str:
@@ -89,7 +91,14 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 32.0, "ngram_weight": 1.0, "ranking_length": 10, "random_seed": 7}
+        return {
+            "C": 32.0,
+            "ngram_weight": 1.0,
+            "ranking_length": 10,
+            "random_seed": 7,
+            "second_question_confidence": 0.7,
+            "encoder_dir": None,
+        }
 
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model: IntentModel | None = None
@@ -156,7 +165,25 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
             top_name, top_conf = ranking[0]
             message.set(INTENT, {"name": top_name, "confidence": top_conf}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+            also = self._second_question(_text(message), top_name)
+            if also is not None:
+                message.set(ALSO, also, add_to_output=True)
         return messages
+
+    def _second_question(self, text: str, main: str) -> dict[str, Any] | None:
+        """When ``text`` is two questions, one of them ``main``: the other's intent and words."""
+        pair = split_questions(text)
+        if pair is None or self._model is None:
+            return None
+        folder = Path(self._config["encoder_dir"] or load_settings().encoder_dir)
+        vectors = load_encoder(folder).encode(list(pair))
+        found = [(clause, *self._model.rank(clause, vector)[0]) for clause, vector in zip(pair, vectors, strict=True)]
+        sure = float(self._config["second_question_confidence"])
+        names = [name for _, name, _ in found]
+        if main not in names or len(set(names)) != 2 or any(conf < sure for _, _, conf in found):
+            return None
+        clause, name, conf = next(f for f in found if f[1] != main)
+        return {"intent": name, "confidence": conf, "text": clause}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)

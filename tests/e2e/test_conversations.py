@@ -115,6 +115,11 @@ def test_follow_ups_ask_the_same_question_about_something_else(assistant: Assist
     assert assistant.tracker(sender)["slots"]["escalation"]["decision"] == "continue"
 
 
+def test_two_questions_in_one_message_get_two_answers(assistant: Assistant) -> None:
+    reply = text_of(assistant.say(new_sender(), "how many vacation days do i have left and when is payday?"))
+    assert "of vacation left" in reply and "next payday" in reply, reply
+
+
 def test_form_can_be_cancelled(assistant: Assistant) -> None:
     sender = new_sender()
     assert "What kind of expense" in text_of(assistant.say(sender, "i need to submit an expense claim"))

@@ -144,6 +144,19 @@ def test_a_follow_up_answers_the_earlier_question_about_the_new_detail(rt: Runti
     assert events == [SlotSet("answered_intent", "pto_balance")]
 
 
+def test_a_second_question_in_the_message_is_answered_too(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The NLU marks "... and when is payday?" as a second question (bot.nlu.clauses); both get answers."""
+    t = tracker("pto_balance", "how many vacation days do I have and when is payday?")
+    t.latest_message["also"] = {"intent": "payday", "confidence": 0.97, "text": "when is payday"}
+    _, messages = run_action(ActionAnswer(), t, domain)
+    assert len(messages) == 2
+    assert "of vacation left" in messages[0]["text"] and "Your next payday is" in messages[1]["text"]
+    t.latest_message["also"] = {"intent": "pto_balance", "confidence": 0.97, "text": "how many days"}
+    assert len(run_action(ActionAnswer(), t, domain)[1]) == 1  # the same question twice: one answer
+    t.latest_message["also"] = {"intent": "request_human", "confidence": 0.97, "text": "a person"}
+    assert len(run_action(ActionAnswer(), t, domain)[1]) == 1  # not a routine answer: the policy's business
+
+
 def test_unknown_intent_falls_back(rt: Runtime, domain: dict[str, Any]) -> None:
     _, messages = run_action(ActionAnswer(), tracker("greet", "hi"), domain)
     assert messages[0]["response"] == "utter_default"
