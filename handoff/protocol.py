@@ -8,6 +8,7 @@ to four times that, so one oversized frame costs one ``error`` frame and nothing
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,8 @@ def _check(name: str, spec: Field, value: Any, max_text: int) -> None:
             raise BadFrame(f"{name} must be a string")
         if len(value.encode()) > max_text:
             raise FrameTooLarge(f"{name} is {len(value.encode())} bytes; the limit is {max_text}")
+        if any(c not in "\t\n\r" and unicodedata.category(c) == "Cc" for c in value):
+            raise BadFrame(f"{name} contains control characters")
     elif spec.kind == ID:
         if not isinstance(value, str) or not _valid_id(value):
             raise BadFrame(f"{name} must be a short identifier")

@@ -12,6 +12,7 @@ the current state does not allow raises :class:`IllegalTransition`; nothing is s
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -146,9 +147,14 @@ def _release_agent(d: _Draft) -> None:
         d.load.append(AgentOp(d.conv.agent.id, add=False))
 
 
+def _blank(text: str) -> bool:
+    """Nothing anyone could read: spaces, or only invisible format characters such as a zero-width space."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def _employee_said(d: _Draft, e: EmployeeSaid) -> None:
     _require(d.conv, State.BOT, State.OFFERED, State.QUEUED, State.WITH_AGENT)
-    if not e.text.strip():
+    if _blank(e.text):
         raise BadFrame("empty message")
     seen = _seen_client_id(d.conv, "employee", e.client_id)
     if seen is not None:
@@ -302,7 +308,7 @@ def _decline(d: _Draft, e: Decline) -> None:
 
 def _agent_said(d: _Draft, e: AgentSaid) -> None:
     _require_owner(d.conv, e.agent_id)
-    if not e.text.strip():
+    if _blank(e.text):
         raise BadFrame("empty message")
     seen = _seen_client_id(d.conv, f"agent:{e.agent_id}", e.client_id)
     if seen is not None:
@@ -316,7 +322,7 @@ def _agent_said(d: _Draft, e: AgentSaid) -> None:
 
 def _add_note(d: _Draft, e: AddNote) -> None:
     _require(d.conv, State.QUEUED, State.WITH_AGENT, State.BOT, State.OFFERED)
-    if not e.text.strip():
+    if _blank(e.text):
         raise BadFrame("empty note")
     d.ack = d.log(Kind.NOTE, e.text, e.agent_id).id
 

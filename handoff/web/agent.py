@@ -193,15 +193,20 @@ class AgentConnection(Connection):
         await self.desk.apply(cid, claim, capacity=(self.account.id, self.account.capacity))
 
     async def _transfer(self, frame: dict[str, Any]) -> None:
+        """Checks the frame and the conversation before who is online, so a wrong request says what is wrong."""
+        if bool(frame.get("to_agent")) == bool(frame.get("to_skill")):
+            raise BadFrame("transfer needs exactly one of to_agent and to_skill")
+        conv = await self.desk.backend.get(frame["conversation_id"])
+        if conv is None:
+            raise NotFound(f"conversation {frame['conversation_id']}")
+        if conv.state is not State.WITH_AGENT or conv.agent is None or conv.agent.id != self.account.id:
+            raise Forbidden(f"agent {self.account.id} does not have conversation {conv.id}")
         to_agent, capacity = None, None
         if frame.get("to_agent"):
             account = await self.desk.backend.account(frame["to_agent"])
             if account is None:
                 raise NotFound(f"agent {frame['to_agent']}")
-            conv = await self.desk.backend.get(frame["conversation_id"])
-            skill = None
-            if conv is not None:
-                skill = conv.queue_skill or (conv.escalation.skill if conv.escalation else None)
+            skill = conv.queue_skill or (conv.escalation.skill if conv.escalation else None)
             if skill is not None and skill not in account.skills and account.role != "supervisor":
                 raise BadFrame(f"agent {account.id} lacks skill {skill}")
             load = (await self.desk.loads(self.desk.clock(), count_offers=False))[account.id]

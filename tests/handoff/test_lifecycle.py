@@ -340,11 +340,18 @@ def test_employee_message_is_relayed_in_every_open_state(state: str) -> None:
     assert outcome.conversation.state is conv.state
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+@pytest.mark.parametrize("text", ["", "   ", "\n\t ", "\u200b", " \u200b\u200d\ufeff ", "\u2060\n"])
 def test_empty_employee_message_is_a_bad_frame(text: str) -> None:
     """An empty or blank employee message is refused as a bad frame."""
     with pytest.raises(BadFrame):
         apply(in_bot(), EmployeeSaid(text), T0)
+
+
+def test_a_message_with_an_emoji_or_zero_width_joiner_is_not_blank() -> None:
+    """An emoji (also one joined with a zero-width joiner) is something to read and is relayed."""
+    for text in ("👍", "👩\u200d💻"):
+        conv = in_bot()
+        assert apply(conv, EmployeeSaid(text), T0).effects == (RelayToBot(text, conv.last_id + 1),)
 
 
 def test_resent_client_id_returns_the_same_ack_and_nothing_new() -> None:

@@ -199,6 +199,21 @@ def test_unhashable_skill_is_a_bad_frame(skill: object) -> None:
         agt({"type": "transfer", "conversation_id": "c1", "to_skill": skill})
 
 
+@pytest.mark.parametrize("text", ["\u0000\u0001", "hi\u0007", "payslip\u001b[2J", "ok\u007f", "a\u0085b"])
+def test_control_characters_in_text_are_a_bad_frame(text: str) -> None:
+    """Control characters in a text (a NUL, a bell, a terminal escape) are refused, not stored or relayed."""
+    with pytest.raises(BadFrame, match="control characters"):
+        emp({"type": "message", "text": text})
+    with pytest.raises(BadFrame, match="control characters"):
+        agt({"type": "note", "conversation_id": "c1", "text": text})
+
+
+def test_line_breaks_tabs_and_other_scripts_are_kept() -> None:
+    """Line breaks, tabs, emoji and other scripts are ordinary text."""
+    text = "line one\r\nline two\tend 👍 je veux parler à quelqu'un 你好"
+    assert emp({"type": "message", "text": text})["text"] == text
+
+
 # --- size limits --------------------------------------------------------------------------------------------------
 def test_text_at_the_limit_is_accepted() -> None:
     """A text of exactly max_text bytes is accepted."""

@@ -188,6 +188,30 @@ async def test_a_transfer_to_nobody_online_is_refused_and_the_agent_keeps_the_ch
         await c.close()
 
 
+async def test_a_wrong_transfer_says_what_is_wrong_before_who_is_online(stack: Stack) -> None:
+    """An unknown conversation, two targets or someone else's chat got 'no one online' (checked first)."""
+    alex = await agent(stack.url, "alex")
+    morgan = await agent(stack.url, "morgan", status="away")
+    client, _ = await escalate(stack)
+    cid = (await alex.next("offer"))["conversation_id"]
+    await alex.send({"type": "claim", "conversation_id": cid})
+    await alex.next("conversation", conversation_id=cid)
+    wrong = [
+        (alex, {"conversation_id": "no-such-chat", "to_skill": "it"}, "not_found"),
+        (alex, {"conversation_id": cid, "to_skill": "it", "to_agent": "morgan"}, "bad_frame"),
+        (alex, {"conversation_id": cid}, "bad_frame"),
+        (morgan, {"conversation_id": cid, "to_skill": "hr"}, "forbidden"),
+    ]
+    for who, frame, code in wrong:
+        await who.send({"type": "transfer", **frame})
+        assert (await who.next("error"))["code"] == code, frame
+    record = await stack.backend.get(cid)
+    assert record is not None and record.state.value == "with_agent" and record.agent is not None
+    assert record.agent.id == "alex"
+    for c in (client, alex, morgan):
+        await c.close()
+
+
 async def test_exactly_one_of_two_agents_wins_a_claim(stack: Stack) -> None:
     """Two agents claiming at once: one gets the conversation, the other an already_claimed error."""
     alex = await agent(stack.url, "alex", status="away")
