@@ -35,7 +35,38 @@ SELF_HARM = [
     *("want it all to end", "wanted it all to end", "thinking about ending it", "thought about ending it"),
     *("thoughts of ending it", "thinking of ending it", "of ending my life"),
     *("overdose", "take all my pills", "taking all my pills", "whole bottle of pills"),
+    *("no reason for me to live", "no reason to keep living", "no reason to be alive", "no reason to go on"),
+    *("nothing left to live for", "no reason left to live", "reason for me to be alive"),
+    *("there's no way out for me", "no way out for me"),
 ]
+WAY_OUT = [  # "... of this contract" is a way out of an agreement (``_work_after_way_out``)
+    *("don't see a way out", "dont see a way out", "can't see a way out", "cant see a way out"),
+    *("do not see a way out", "cannot see a way out", "see no way out"),
+]
+WAY_OUT_OF_WORK = {
+    *("contract", "lease", "agreement", "loop", "meeting", "meetings", "building", "car", "park", "parking"),
+    *("menu", "app", "probation", "notice", "subscription", "plan", "pension", "call", "rota", "deal"),
+    *("clause", "commitment", "project", "mode", "screen", "settings", "page", "form", "system", "office"),
+}
+# Crisis words in the languages employees most often fall back to when they are at their worst: an
+# English-only assistant must still not miss "je veux mourir" (reviewed phrases, not a translation).
+SELF_HARM_ELSEWHERE = [
+    *("quiero morir", "quiero morirme", "me quiero morir", "me quiero matar", "quiero matarme"),
+    *("me quiero suicidar", "quiero suicidarme", "suicidarme", "suicidio", "no quiero vivir"),
+    *("je veux mourir", "je vais me tuer", "je veux me tuer", "me suicider", "envie de mourir"),
+    *("je ne veux plus vivre", "ich will sterben", "ich will nicht mehr leben", "mich umbringen"),
+    *("selbstmord", "suizid", "voglio morire", "mi voglio uccidere", "suicidarmi", "non voglio vivere"),
+    *("quero morrer", "vou me matar", "quero me matar", "suicídio", "me suicidar", "não quero viver"),
+    *("ik wil dood", "zelfmoord", "ik wil niet meer leven", "chcę umrzeć", "samobójstwo"),
+]
+# "gonna jump off the bridge", "jumping off a roof": a way to die, not a meeting to leave.
+JUMP_VERBS = ["jump", "jumping", "jumped", "throw", "throwing"]
+JUMP_PLACES = ["bridge", "roof", "building", "cliff", "balcony", "ledge", "tower", "rooftop", "overpass"]
+# "step in front of a train"; not "I was in front of a train station".
+IN_FRONT_VERBS = ["jump", "jumping", "step", "stepping", "walk", "walking", "lie", "lying", "myself", "throw"]
+VEHICLES = ["train", "bus", "car", "truck", "lorry", "tram", "subway"]
+# "kms" (kill myself) after a word that makes it a verb: "i want to kms", "gonna kms"; "5 kms away" is distance.
+KMS_BEFORE = ["to", "wanna", "gonna", "'ll", "ll", "will", "should", "might", "could", "just", "literally", "i"]
 THREATS = [
     *("going to hurt him", "going to hurt her", "going to hurt them", "going to kill him"),
     *("going to kill her", "going to kill them", "bring a gun", "shoot everyone"),
@@ -151,6 +182,7 @@ class CrisisFinder:
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         for label, phrases in (
             ("SELF_HARM", SELF_HARM),
+            ("SELF_HARM", SELF_HARM_ELSEWHERE),
             ("THREAT", THREATS),
             ("ABUSE", ABUSE),
             ("SEXUAL_ASSAULT", SEXUAL_ASSAULT),
@@ -158,12 +190,23 @@ class CrisisFinder:
             ("GO_ON", GO_ON),
             ("LIVE", WANT_TO_LIVE),
             ("SELF_INJURY", SELF_INJURY),
+            ("WAY_OUT", WAY_OUT),
         ):
             self._phrases.add(label, [nlp.make_doc(p) for p in phrases])
         self._violence = Matcher(nlp.vocab)
         between, verb, me = {"LOWER": {"IN": BETWEEN}, "OP": "*"}, {"LOWER": {"IN": ABUSE_VERBS}}, {"LOWER": "me"}
         for label, people in (("HOUSEHOLD", HOUSEHOLD), ("OTHERS", OTHERS)):
             self._violence.add(label, [[{"LOWER": {"IN": people}}, between, verb, me]])
+        self._violence.add("SELF_HARM", [[{"LOWER": {"IN": KMS_BEFORE}}, {"LOWER": "kms"}]])
+        off_a = [{"LOWER": {"IN": JUMP_VERBS}}, {"LOWER": {"IN": ["myself", "off", "from"]}, "OP": "+"}]
+        place = [
+            {"LOWER": {"IN": ["the", "a", "that", "this", "my", "our", "an"]}, "OP": "?"},
+            {"LOWER": {"IN": JUMP_PLACES}},
+        ]
+        self._violence.add("SELF_HARM", [[*off_a, *place]])
+        in_front = [{"LOWER": w} for w in ("in", "front", "of")]
+        vehicle = [{"LOWER": {"IN": ["a", "the", "an"]}, "OP": "?"}, {"LOWER": {"IN": VEHICLES}}]
+        self._violence.add("SELF_HARM", [[{"LOWER": {"IN": IN_FRONT_VERBS}}, *in_front, *vehicle]])
 
     def find(self, doc: Doc) -> Crisis:
         """The crisis phrases in ``doc`` and their kinds, without the work readings described above."""
@@ -176,11 +219,51 @@ class CrisisFinder:
                 continue
             if label == "SELF_INJURY" and _an_accident_at_work(doc, start, end):
                 continue
+            if label == "WAY_OUT" and _work_after_way_out(doc, end):
+                continue
             found[doc[start:end].text.lower()] = KIND_OF_LABEL.get(label, "self_harm")
         for match_id, start, end in self._violence(doc):
-            if not _idiom_after(doc, doc[end - 2], end):
-                found[f"{doc[start].lower_} {doc[end - 2].lower_} me"] = KIND_OF_LABEL[self._strings[match_id]]
+            label = self._strings[match_id]
+            if label == "SELF_HARM":
+                found[doc[start:end].text.lower()] = "self_harm"
+            elif not _idiom_after(doc, doc[end - 2], end):
+                found[f"{doc[start].lower_} {doc[end - 2].lower_} me"] = KIND_OF_LABEL[label]
+        for term in _misspelt(doc):
+            if not any(term in phrase for phrase in found):  # "me quiero suicidar" is no typo of "suicidal"
+                found[term] = "self_harm"
         return Crisis(tuple(sorted(found)), tuple(k for k in KINDS if k in found.values()))
+
+
+def _one_typo(word: str, target: str) -> bool:
+    """``word`` is ``target`` with one letter missing, added, wrong, or two neighbours swapped."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        if len(diff) == 1:
+            return True
+        first, second = diff if len(diff) == 2 else (0, 0)
+        return second == first + 1 and (word[first], word[second]) == (target[second], target[first])
+    short, long = sorted((word, target), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _misspelt(doc: Doc) -> list[str]:
+    """Typed in a hurry: "i wnat to kil myself", "kill myslef", "kill my self", "sucide"."""
+    words = [t.lower_ for t in doc]
+    found = []
+    for i, word in enumerate(words):
+        after = words[i + 1 : i + 3]
+        if word.startswith("k") and (word == "kill" or _one_typo(word, "kill")) and after:
+            if (after[0] != "myself" and _one_typo(after[0], "myself")) or (word != "kill" and after[0] == "myself"):
+                found.append(f"{word} {after[0]}")
+            elif after[:1] == ["my"] and len(after) > 1 and (after[1] == "self" or _one_typo(after[1], "self")):
+                found.append(f"{word} my {after[1]}")
+        elif len(word) >= 6 and any(_one_typo(word, t) for t in ("suicide", "suicidal")):
+            found.append(word)
+        elif _one_typo(word, "want") and words[i + 1 : i + 3] == ["to", "die"]:
+            found.append(f"{word} to die")
+    return found
 
 
 def _words(doc: Doc, start: int, count: int) -> list[str]:
@@ -202,6 +285,12 @@ def _work_after_go_on(doc: Doc, end: int) -> bool:
         if token.lower_ not in GO_ON_QUALIFIERS:
             return False
     return False
+
+
+def _work_after_way_out(doc: Doc, end: int) -> bool:
+    """ "don't see a way out of this contract": "of" and an agreement, a place or a screen within four words."""
+    words = _words(doc, end, 5)
+    return words[:1] == ["of"] and bool(set(words[1:]) & WAY_OUT_OF_WORK)
 
 
 def _where_to_live(doc: Doc, end: int) -> bool:

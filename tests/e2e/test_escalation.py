@@ -41,10 +41,12 @@ def test_a_request_for_a_person_inside_a_payslip_complaint(assistant: Assistant)
     assert "Payroll" in reply and "request #" in reply
 
 
-def test_a_calm_problem_report_is_answered_without_an_offer(assistant: Assistant) -> None:
+def test_a_calm_problem_report_is_answered_without_a_distress_offer(assistant: Assistant) -> None:
+    """No "this has been hard" for a calm report; missing overtime is for Payroll to fix, so they're offered."""
     sender = new_sender()
     reply = text_of(assistant.say(sender, "hi, I've got a problem with my payslip, the overtime is missing"))
-    assert "bring in a person" not in reply and decision(assistant, sender)["decision"] == "continue"
+    assert "been hard" not in reply and "someone from Payroll can look into it" in reply, reply
+    assert decision(assistant, sender)["reason"] == "complaint"
 
 
 def test_crisis_gets_resources_immediately(assistant: Assistant) -> None:
@@ -61,6 +63,16 @@ def test_wanting_it_all_to_end_gets_resources_after_a_routine_question(assistant
     sender = new_sender()
     assistant.say(sender, "how much leave do i have")
     replies = assistant.say(sender, "i just want it all to end")
+    assert "988" in replies[0]["text"] and decision(assistant, sender)["reason"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text", ["i'm gonna jump off the bridge", "i dont see a way out", "i wnat to kil myself", "je veux mourir"]
+)
+def test_slang_typos_and_other_languages_still_get_resources(assistant: Assistant, text: str) -> None:
+    """Found by an exploratory test: these got "Bye for now" or "outside what I can help with"."""
+    sender = new_sender()
+    replies = assistant.say(sender, text)
     assert "988" in replies[0]["text"] and decision(assistant, sender)["reason"] == "crisis"
 
 
