@@ -7,6 +7,7 @@ prefer detailed answers) and optional buttons. ``ANSWERS`` maps intent names to 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -26,6 +27,7 @@ class Ask:
     today: dt.date
     text: str
     conversation_id: str = ""
+    tickets_opened_here: tuple[int, ...] = ()  # what this conversation already opened, newest first
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,13 @@ def ticket_status(a: Ask) -> Reply:
     if asks_to_open_ticket(a.text):  # "my monitor keeps flickering, can u open a ticket" is not a status check
         if describes_problem(a.text):
             return it_ticket(a, fault_category(a.text))
+        opened = {t.id: t for t in a.store.tickets(a.profile.id, open_only=True)}
+        fresh = [opened[n] for n in a.tickets_opened_here if n in opened]
+        if fresh:  # "yes pls open a ticket" just after one was opened: say so rather than ask for a problem
+            return Reply(
+                f"I've already opened ticket #{fresh[0].id} for that ({fresh[0].summary}); IT will pick it up "
+                "from there. If this is about something else, tell me the problem and I'll open a new ticket."
+            )
         return Reply("Of course. What's the problem? Tell me in a sentence or two and I'll open the ticket.")
     wanted = ticket_number(a.text)
     if wanted is not None:
@@ -304,6 +313,20 @@ def _payslips_of_month(a: Ask, month: int) -> Reply:
     )
 
 
+def expense_status(a: Ask) -> Reply:
+    """A complaint about a claim ("my expense claim got rejected"): the claims made, not a new claim."""
+    claims = a.store.expense_claims(a.profile.id)
+    if not claims:
+        return Reply("I can't see any expense claims of yours in the system.")
+    latest = claims[0]
+    brief = (
+        f"Your latest expense claim, #{latest.id} ({latest.category}, {money(latest.amount)}, made "
+        f"{relative_day(latest.created_at, a.today)}), is {latest.status.replace('_', ' ')}."
+    )
+    others = [f"#{c.id} {c.category} {money(c.amount)}: {c.status}" for c in claims[1:]]
+    return Reply(brief, ("Before that: " + "; ".join(others) + ".") if others else "")
+
+
 def update_personal_details(a: Ask) -> Reply:
     return Reply(
         "You can change your address, phone number, name or emergency contact in the HR portal > "
@@ -322,6 +345,15 @@ def policy_question(a: Ask) -> Reply:
         )
     title, summary = found
     return Reply(f"{title}: {summary}", "The full text is in the HR portal > Policies.")
+
+
+OPENED = "I've opened IT ticket"  # ``tickets_opened_here`` reads the number after it back from the conversation
+OPENED_HERE = re.compile(re.escape(OPENED) + r" #(\d+)")
+
+
+def tickets_opened_here(bot_texts: list[str]) -> tuple[int, ...]:
+    """The ticket numbers this conversation was told it opened, newest first."""
+    return tuple(int(m) for text in reversed(bot_texts) for m in OPENED_HERE.findall(text))
 
 
 IT_STEPS = {
@@ -346,7 +378,7 @@ def it_ticket(a: Ask, category: str) -> Reply:
             steps,
         )
     ticket_id = a.store.open_ticket(a.profile.id, category, a.text or category)
-    return Reply(f"I've opened IT ticket #{ticket_id} for you; IT usually replies within 4 working hours.", steps)
+    return Reply(f"{OPENED} #{ticket_id} for you; IT usually replies within 4 working hours.", steps)
 
 
 def vpn_issue(a: Ask) -> Reply:
@@ -378,6 +410,7 @@ ANSWERS: dict[str, Callable[[Ask], Reply]] = {
     "ticket_status": ticket_status,
     "onboarding": onboarding,
     "payslip": payslip,
+    "expense_status": expense_status,
     "update_personal_details": update_personal_details,
     "policy_question": policy_question,
     "vpn_issue": vpn_issue,

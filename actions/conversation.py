@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ANSWERS, Ask, Reply, relative_day
+from actions.answers import ANSWERS, Ask, Reply, relative_day, tickets_opened_here
 from actions.context import intent_of, text_of
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
@@ -99,14 +99,15 @@ class ActionAnswer(Action):
         if profile is None:
             dispatcher.utter_message(text=NO_PROFILE)
             return []
-        ask = Ask(rt.store, profile, rt.today(), text_of(tracker), tracker.sender_id)
+        opened = tickets_opened_here([e.get("text") or "" for e in tracker.events if e.get("event") == "bot"])
+        ask = Ask(rt.store, profile, rt.today(), text_of(tracker), tracker.sender_id, opened)
         reply = await off_loop(answer, ask)
         style = tracker.get_slot("answer_style") or profile.answer_style
         send(dispatcher, reply, style)
         also = tracker.latest_message.get("also") or {}  # "... and when is payday?" (bot.nlu.clauses)
         second = ANSWERS.get(str(also.get("intent") or ""))
         if second is not None and also.get("intent") != intent:
-            ask = Ask(rt.store, profile, rt.today(), str(also.get("text") or ""), tracker.sender_id)
+            ask = Ask(rt.store, profile, rt.today(), str(also.get("text") or ""), tracker.sender_id, opened)
             send(dispatcher, await off_loop(second, ask), style)
         await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, intent, False)
         return [SlotSet("answered_intent", intent)]  # what a follow-up ("and september?") refers to

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from rasa_sdk import Tracker
 
+from actions.complaints import about_a_claim
 from actions.context import confidence_of, intent_of, text_of
 from actions.knowledge import find_policy
 from actions.parsing import leave_type_from_text, month_named, ticket_number
@@ -71,6 +72,8 @@ def read_message(text: str, intent: str | None, confidence: float, answered: str
     follow = follow_up_intent(text, intent, confidence, answered)
     if follow is not None:
         return Reading(follow, 1.0, follow_up=True, new_details=True)
+    if about_a_claim(text, intent):  # answered with the claims made (action_answer), not a new claim form
+        return Reading("expense_status", confidence, follow_up=True)
     now = detail(intent, text)
     return Reading(intent, confidence, new_details=now is not None and now != detail(intent, before))
 

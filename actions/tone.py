@@ -21,11 +21,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.complaints import complaint_words
 from actions.context import employee_id, intent_of
 from actions.follow_up import read_latest
 from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
 from bot.escalation import Context, EscalationPolicy, State, Turn, is_external, offer_shown
+from bot.nlu.language import foreign_language
 from bot.person_request import asks_for_person
 from bot.settings import load_settings
 from bot.tone.crisis import KINDS as CRISIS_KINDS
@@ -75,6 +77,7 @@ SKILLS = {
     "payslip": "payroll",
     "direct_deposit": "payroll",
     "expense_claim": "payroll",
+    "expense_status": "payroll",
     "password_reset": "it",
     "account_locked": "it",
     "vpn_issue": "it",
@@ -160,6 +163,7 @@ class ActionScoreTone(Action):
             answering_form=answering_form(tracker),
             asks_for_person=asks_for_person(str(tracker.latest_message.get("text") or "")),
             new_details=reading.new_details,
+            complaint=complaint_words(str(tracker.latest_message.get("text") or ""), intent),
         )
         rt = runtime()
         employee = employee_id(tracker)
@@ -183,17 +187,31 @@ class ActionScoreTone(Action):
             SlotSet("escalation", outcome.as_dict()),
             SlotSet("escalation_state", {**state.as_dict(), "scored": message_key}),
             SlotSet("follow_up", intent if reading.follow_up else None),  # bot.policies answers it
+            # "other" picks the "I only read English" variant of the fallback replies (domain.yml)
+            SlotSet("language", "other" if foreign_language(str(tracker.latest_message.get("text") or "")) else "en"),
         ]
 
 
+TEAM_NAMES = {"payroll": "Payroll", "hr": "HR", "it": "IT"}
+
+
+def offer_text(escalation: Any) -> str:
+    """The offer, worded for why it is made: a complaint is about something to fix, not about feelings."""
+    evidence = escalation.get("evidence") if isinstance(escalation, dict) else None
+    if isinstance(evidence, dict) and evidence.get("complaint"):
+        team = TEAM_NAMES[skill_for(evidence.get("intent"))]
+        return f"If something's not right there, someone from {team} can look into it with you. Shall I bring them in?"
+    return OFFER_TEXT
+
+
 class ActionOfferHuman(Action):
-    """Offers a person once, after the bot's answer, when the distress is moderate."""
+    """Offers a person once, after the bot's answer, when the distress is moderate or something went wrong."""
 
     def name(self) -> str:
         return "action_offer_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text=OFFER_TEXT, buttons=OFFER_BUTTONS)
+        dispatcher.utter_message(text=offer_text(tracker.get_slot("escalation")), buttons=OFFER_BUTTONS)
         # Tells the handoff service the conversation is now "offered" (the widget shows it; agents can see it).
         dispatcher.utter_message(json_message={"handoff_offer": True})
         previous = tracker.get_slot("escalation_state")

@@ -21,6 +21,8 @@ escalate    repeated_failure   ``failures`` fallbacks in a row, or the same requ
 offer       moderate_distress  distress >= ``moderate`` (or trend >= ``moderate_trend``), offered once;
                                a "no thanks" is respected: no second offer unless things get worse.
                                The offer counts once it is shown (``offer_shown``)
+offer       complaint          something the company got wrong ("my payslip is wrong again", a rejected
+                               claim: ``actions.complaints``): answered, then a person offered once
 offer       building_distress  the trend crosses ``trend`` after the employee said no to a person:
                                asked once more instead of bringing someone in (or opening a
                                request) unasked; a second "no" is final
@@ -100,6 +102,7 @@ class Turn:
     answering_form: bool = False  # a reply to a form's question: "travel" or "Sick leave" is no failure or topic
     asks_for_person: bool = False  # the wording asks for a person whatever the intent (bot.person_request)
     new_details: bool = False  # the same question about something else ("... for september" after october)
+    complaint: tuple[str, ...] = ()  # the words of a complaint about pay, expenses or leave (actions.complaints)
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,7 @@ class EscalationPolicy:
             "repeat_contact": context.repeat_contact,
             "agents_available": context.agents_available,
             "human_helped": state.human_helped,
+            **({"complaint": list(turn.complaint)} if turn.complaint else {}),
         }
 
         def escalate(reason: str, **extra: Any) -> Outcome:
@@ -274,4 +278,6 @@ class EscalationPolicy:
                     Decision.CONTINUE, "offer_declined" if state.declined else "already_offered", evidence, new
                 )
             return Outcome(Decision.OFFER, "moderate_distress", evidence, new)  # marked by offer_shown()
+        if turn.complaint and not turn.answering_form and not (state.offered or state.declined):
+            return Outcome(Decision.OFFER, "complaint", evidence, new)
         return Outcome(Decision.CONTINUE, "routine", evidence, new)

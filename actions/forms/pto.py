@@ -24,6 +24,15 @@ from bot.db.store import HRStore, working_days
 DATE_HINT = "I couldn't read a date there. Try something like 'next Monday', '14 December' or '2026-12-14'."
 START_WORDS = ("start", "from", "first", "begin", "leave on")
 END_WORDS = ("end", "until", "till", "last", "back on", "through", "finish")
+# An answer to "And the last day you'll be off?" that means the first day is also the last.
+SAME_DAY = re.compile(
+    r"\b(same( day)?|(just|only) (that|the one|one|the first)( day)?|that day|one day|1 day|(a )?single day)\b",
+    re.IGNORECASE,
+)
+
+
+def working_days_text(n: int) -> str:
+    return f"{n} working day" if n == 1 else f"{n} working days"
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ def check_range(
     if Decimal(n) > balance.remaining:
         return RangeCheck(
             False,
-            f"That's {n} working days, but you have {days(balance.remaining)} of {leave_type} "
+            f"That's {working_days_text(n)}, but you have {days(balance.remaining)} of {leave_type} "
             "leave left. Pick a shorter range, or ask for a person to discuss unpaid leave.",
         )
     clashes = store.overlapping_leave(employee_id, start, end)
@@ -114,9 +123,13 @@ class ValidatePtoForm(FormValidation):
     ) -> dict[str, Any]:
         if not is_requested(tracker, "leave_end"):
             return {}
-        dates = find_dates(text_of(tracker), runtime().today())
+        text = text_of(tracker)
+        dates = find_dates(text, runtime().today())
         if dates:
             return {"leave_end": dates[-1].isoformat()}
+        start = tracker.get_slot("leave_start")
+        if start and (SAME_DAY.search(text) or intent_of(tracker) == "affirm"):
+            return {"leave_end": start}
         return self.unclear(dispatcher, tracker, "leave_end", DATE_HINT)
 
     async def extract_leave_confirmed(
@@ -232,7 +245,7 @@ class ActionAskLeaveConfirmed(Action):
         # The caring line comes with the first-day question; a message that already names the days skips that.
         care = SICK_CARE if kind == "sick" and not _said(tracker, SICK_CARE) else ""
         dispatcher.utter_message(
-            text=f"{care}{kind.capitalize()} from {day(start)} to {day(end)}: {result.working_days} working days, "
+            text=f"{care}{kind.capitalize()} from {day(start)} to {day(end)}: {working_days_text(result.working_days)}, "
             f"leaving you {days(result.remaining_after)}. Shall I send it to {manager} for approval?",
             buttons=[{"title": "Yes, send it", "payload": "yes"}, {"title": "Cancel", "payload": "no"}],
         )
@@ -260,7 +273,7 @@ class ActionSubmitPtoRequest(Action):
         await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, "pto_request", False)
         dispatcher.utter_message(
             text=f"Done: request #{request_id} ({kind}, {start:%-d %b} to {end:%-d %b}, "
-            f"{result.working_days} working days) is with "
+            f"{working_days_text(result.working_days)}) is with "
             f"{profile.manager_name or 'your manager'} for approval. I'll show its "
             "status whenever you ask."
         )

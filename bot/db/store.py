@@ -75,6 +75,15 @@ class TicketRecord:
 
 
 @dataclass(frozen=True)
+class ExpenseRecord:
+    id: int
+    category: str
+    amount: Decimal
+    status: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class MeetingRecord:
     id: int
     title: str
@@ -412,6 +421,13 @@ class HRStore:
                 )
             )
             return int(count or 0)
+
+    def expense_claims(self, employee_id: str, limit: int = 3) -> list[ExpenseRecord]:
+        """The employee's latest expense claims, newest first."""
+        with self._sessions() as s:
+            q = select(m.ExpenseClaim).where(m.ExpenseClaim.employee_id == employee_id)
+            rows = s.scalars(q.order_by(m.ExpenseClaim.created_at.desc(), m.ExpenseClaim.id.desc()).limit(limit))
+            return [ExpenseRecord(c.id, c.category, Decimal(c.amount), c.status, c.created_at) for c in rows]
 
     def claim_expense(self, employee_id: str, category: str, amount: Decimal, description: str) -> int:
         with self._sessions() as s:

@@ -159,3 +159,45 @@ def test_http_api_requires_the_token(assistant: Assistant) -> None:
     response = requests.get(f"{assistant.url}/conversations/someone/tracker", params={"token": "wrong"}, timeout=10)
     assert response.status_code in (401, 403)
     assert assistant.url.startswith("http://127.0.0.1:")
+
+
+def test_one_day_off_needs_no_second_date(assistant: Assistant) -> None:
+    """'just that day' for the last day looped on 'I couldn't read a date there'; '1 working days'."""
+    taken = assistant.store.leave_requests("E1005", 100)
+    day = next(
+        d
+        for d in (next_weekday(3, weeks_ahead=w) for w in range(2, 30))
+        if not any(r.start_date <= d <= r.end_date for r in taken)
+    )
+    sender = new_sender()
+    assert "last day" in text_of(assistant.say(sender, f"I'd like a vacation day on {day:%B %-d}", employee="E1005"))
+    confirm = text_of(assistant.say(sender, "just that day", employee="E1005"))
+    assert "1 working day," in confirm and "Shall I send it" in confirm, confirm
+    assert "Done: request #" in text_of(assistant.say(sender, "yes", employee="E1005"))
+    request = assistant.store.leave_requests("E1005", 1)[0]
+    assert (request.start_date, request.end_date) == (day, day)
+
+
+def test_a_complaint_gets_the_figures_and_someone_who_can_fix_it(assistant: Assistant) -> None:
+    """'my payslip is wrong again' got the figures and nothing else; a rejected claim started a new claim."""
+    sender = new_sender()
+    reply = text_of(assistant.say(sender, "my payslip is wrong again", employee="E1006"))
+    assert "payslip" in reply.lower() and "someone from Payroll can look into it" in reply, reply
+    assert "request #" in text_of(assistant.say(sender, "yes please", employee="E1006"))
+    sender = new_sender()
+    reply = text_of(assistant.say(sender, "my expense claim got rejected, why?", employee="E1006"))
+    assert "expense claim" in reply and "someone from Payroll" in reply, reply
+    assert assistant.tracker(sender)["active_loop"] in ({}, None)  # no new claim form
+
+
+def test_another_language_is_told_the_assistant_reads_english(assistant: Assistant) -> None:
+    sender = new_sender()
+    reply = assistant.say(sender, "¿Dónde puedo ver mis días de vacaciones que me quedan?")
+    assert "only read English" in text_of(reply), text_of(reply)
+    assert any(b["title"] == "Talk to a person" for r in reply for b in r.get("buttons", []))
+
+
+def test_a_thumbs_up_and_a_bare_kind_of_leave_are_understood(assistant: Assistant) -> None:
+    sender = new_sender()
+    assert "outside what I can help with" not in text_of(assistant.say(sender, "👍"))
+    assert "of personal leave left" in text_of(assistant.say(new_sender(), "personal days?"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -114,6 +115,28 @@ def test_asking_to_open_a_ticket_without_saying_why_asks_what_is_wrong(rt: Runti
     _, messages = run_action(ActionAnswer(), tracker("ticket_status", "can you open a ticket for me please"), domain)
     assert "What's the problem?" in texts(messages)
     assert rt.store.tickets(DEMO, limit=50) == before
+
+
+def test_asking_again_right_after_a_ticket_was_opened_names_that_ticket(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'yes pls open a ticket' just after the bot opened one asked 'What's the problem?' all over again."""
+    _, first = run_action(ActionAnswer(), tracker("vpn_issue", "the vpn drops every ten minutes"), domain)
+    opened = [{"event": "bot", "text": texts(first)}]
+    before = rt.store.tickets(DEMO, limit=50)
+    _, again = run_action(ActionAnswer(), tracker("ticket_status", "yes pls open a ticket", events=opened), domain)
+    number = before[0].id
+    assert f"already opened ticket #{number} for that" in texts(again) and "What's the problem?" not in texts(again)
+    assert rt.store.tickets(DEMO, limit=50) == before
+
+
+def test_claims_are_listed_for_a_complaint_about_one(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker("expense_claim", "my expense claim got rejected", slots={"follow_up": "expense_status"})
+    _, none = run_action(ActionAnswer(), t, domain)
+    assert "can't see any expense claims" in texts(none)
+    first = rt.store.claim_expense(DEMO, "travel", Decimal("42.50"), "taxi")
+    second = rt.store.claim_expense(DEMO, "meals", Decimal("18.00"), "lunch")
+    events, messages = run_action(ActionAnswer(), t, domain)
+    assert f"#{second} (meals, $18.00" in texts(messages) and f"#{first} travel $42.50: submitted" in texts(messages)
+    assert events == [SlotSet("answered_intent", "expense_status")]
 
 
 def test_a_different_device_gets_its_own_ticket(rt: Runtime, domain: dict[str, Any]) -> None:

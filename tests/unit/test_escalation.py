@@ -282,6 +282,19 @@ def test_after_a_hand_back_only_new_evidence_escalates() -> None:
     assert (acute.decision, acute.reason) == (Decision.ESCALATE, "acute_distress")
 
 
+def test_a_complaint_is_answered_then_offered_a_person_once() -> None:
+    """'my payslip is wrong again' got the figures and nothing else."""
+    wrong = turn("payslip", 0.3, complaint=("wrong",))
+    first, second = run([wrong, wrong])
+    assert (first.decision, first.reason, first.evidence["complaint"]) == (Decision.OFFER, "complaint", ["wrong"])
+    assert second.decision == Decision.CONTINUE  # offered once: not again every turn
+    declined = run([turn("payday", 0.7), turn("deny"), wrong])
+    assert declined[0].decision == Decision.OFFER and declined[-1].decision == Decision.CONTINUE
+    assert POLICY.decide(State(), turn("payslip", complaint=("wrong",), answering_form=True), CALM).reason == "routine"
+    moderate = POLICY.decide(State(), turn("payslip", 0.8, "frustrated", complaint=("wrong",)), CALM)
+    assert (moderate.decision, moderate.reason) == (Decision.OFFER, "moderate_distress")  # distress speaks first
+
+
 def test_external_intents() -> None:
     assert is_external("EXTERNAL_handed_back") and not is_external("request_human") and not is_external(None)
 

@@ -50,3 +50,11 @@ def test_only_an_answer_in_the_previous_turn_counts() -> None:
     later = [*answered_then, {"event": "user", "text": "hi"}, {"event": "action", "name": "utter_greet"}]
     t = tracker("out_of_scope", "and september?", events=later, slots={"answered_intent": "payslip"})
     assert answered_last_turn(t) == (None, "hi")
+
+
+def test_a_complaint_about_a_claim_is_answered_with_the_claims() -> None:
+    """'my expense claim got rejected' started a new claim form."""
+    reading = read_message("my expense claim got rejected, why?", "expense_claim", 0.9, None, "")
+    assert (reading.intent, reading.follow_up) == ("expense_status", True)
+    new_claim = read_message("I want to claim a hotel bill", "expense_claim", 0.9, None, "")
+    assert (new_claim.intent, new_claim.follow_up) == ("expense_claim", False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 
 from actions.forms.expense import ActionSubmitExpenseClaim, ValidateExpenseForm
@@ -76,6 +77,35 @@ def test_past_dates_and_reversed_ranges_are_refused(rt: Runtime, domain: dict[st
         domain,
     )
     assert slots(events)["leave_end"] is None and "before the first" in texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("inform", "same day"),
+        ("inform", "just that day"),
+        ("out_of_scope", "only the one day"),
+        ("affirm", "yes"),
+        ("pto_request", "it's just one day off"),
+        ("inform", "the same"),
+    ],
+)
+def test_one_day_off_takes_the_first_day_as_the_last(
+    rt: Runtime, domain: dict[str, Any], intent: str, text: str
+) -> None:
+    """'Same day' or 'yes' for the last day looped on 'I couldn't read a date there'."""
+    t = pto(intent, text, "leave_end", leave_type="vacation", leave_start="2026-04-07")
+    events, messages = run_action(ValidatePtoForm(), t, domain)
+    assert slots(events)["leave_end"] == "2026-04-07" and "couldn't read" not in texts(messages)
+    t = pto("inform", text, "leave_end", leave_type="vacation")  # no first day yet: nothing to copy
+    events, _ = run_action(ValidatePtoForm(), t, domain)
+    assert slots(events).get("leave_end") is None
+
+
+def test_one_working_day_is_singular(rt: Runtime, domain: dict[str, Any]) -> None:
+    filled = {"leave_type": "vacation", "leave_start": "2026-04-07", "leave_end": "2026-04-07"}
+    _, messages = run_action(ActionAskLeaveConfirmed(), pto("inform", "same day", "leave_confirmed", **filled), domain)
+    assert "1 working day," in texts(messages) and "1 working days" not in texts(messages)
 
 
 def test_balance_and_overlap_are_checked(rt: Runtime) -> None:

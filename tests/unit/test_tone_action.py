@@ -31,10 +31,23 @@ def test_routine_turn_sets_every_slot(rt: Runtime, domain: dict[str, Any]) -> No
     events, messages = run_action(ActionScoreTone(), scored("payday", "when is payday", tone), domain)
     values = slots(events)
     assert set(values) == {
-        *("tone", "distress", "distress_trend", "tone_timeline", "escalation", "escalation_state", "follow_up")
+        *("tone", "distress", "distress_trend", "tone_timeline", "escalation", "escalation_state", "follow_up"),
+        "language",
     }
+    assert values["language"] == "en"
     assert values["tone"] == "neutral" and values["tone_timeline"] == [["neutral", 0.1]]
     assert values["escalation"]["decision"] == "continue" and messages == [] and values["follow_up"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("¿Cuándo es el día de pago?", "other"), ("gracias, when is payday?", "en")]
+)
+def test_the_language_slot_says_when_a_message_is_not_english(
+    rt: Runtime, domain: dict[str, Any], text: str, language: str
+) -> None:
+    """Spanish got "that's outside what I can help with"; the slot picks the "I only read English" reply."""
+    events, _ = run_action(ActionScoreTone(), scored("out_of_scope", text, None), domain)
+    assert slots(events)["language"] == language
 
 
 def test_missing_tone_counts_as_neutral(rt: Runtime, domain: dict[str, Any]) -> None:
@@ -102,6 +115,20 @@ def test_crisis_resources_fit_what_was_said_and_come_first(
     assert messages[1]["text"] == messages[1]["text"].strip()
     ticket = rt.store.tickets("E1001", limit=1)[0]
     assert ticket.summary.startswith("Urgent request to") and "crisis" not in ticket.summary
+
+
+def test_a_complaint_is_offered_someone_from_the_team_that_can_fix_it(rt: Runtime, domain: dict[str, Any]) -> None:
+    tone = {"label": "frustrated", "distress": 0.3, "acute": False, "cues": []}
+    events, _ = run_action(ActionScoreTone(), scored("payslip", "my payslip is wrong again", tone), domain)
+    escalation = slots(events)["escalation"]
+    assert (escalation["decision"], escalation["reason"], escalation["evidence"]["complaint"]) == (
+        "offer",
+        "complaint",
+        ["wrong"],
+    )
+    t = tracker("payslip", "my payslip is wrong again", slots={"escalation": escalation})
+    _, messages = run_action(ActionOfferHuman(), t, domain)
+    assert "someone from Payroll can look into it" in messages[0]["text"] and messages[0]["text"] != OFFER_TEXT
 
 
 def test_every_crisis_kind_has_its_resources() -> None:
