@@ -73,9 +73,10 @@ def cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_predict(settings: Settings, args: argparse.Namespace) -> int:
     from bot.predict import predict_lines
-    from bot.training import model_path
+    from bot.training import train_if_needed
 
-    model = args.model or str(model_path(settings))
+    # Trained first when the data changed: given a missing file, Rasa silently loads the newest model.
+    model = args.model or str(train_if_needed(settings))
     return asyncio.run(predict_lines(model, sys.stdin, sys.stdout))
 
 

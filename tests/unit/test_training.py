@@ -2,6 +2,7 @@
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from bot.settings import Settings
 from bot.training import MODEL_INPUTS, inputs_hash, model_path
@@ -46,3 +47,28 @@ def test_model_path_lives_in_the_cache(tmp_path: Path) -> None:
     settings = Settings.from_env({"KINDRED_CACHE_DIR": str(tmp_path)})
     path = model_path(settings, ROOT)
     assert path.parent == tmp_path / "models" and path.name == f"kindred-{inputs_hash(ROOT)}.tar.gz"
+
+
+def test_predict_uses_the_model_of_the_current_inputs(tmp_path: Path, monkeypatch: Any) -> None:
+    """Given the path of a model not trained yet, Rasa silently loaded the newest cached one, so
+    `scripts/bot predict` measured an old model after a data change; it trains the current one first."""
+    import argparse
+
+    import bot.predict
+    import bot.training
+    from bot.cli import cmd_predict
+
+    trained, used = tmp_path / "kindred-current.tar.gz", []
+    monkeypatch.setattr(bot.training, "train_if_needed", lambda settings: trained)
+
+    async def predict_lines(model: str, source: object, sink: object) -> int:
+        used.append(model)
+        return 0
+
+    monkeypatch.setattr(bot.predict, "predict_lines", predict_lines)
+    assert cmd_predict(Settings.from_env({"KINDRED_CACHE_DIR": str(tmp_path)}), argparse.Namespace(model=None)) == 0
+    assert (
+        cmd_predict(Settings.from_env({"KINDRED_CACHE_DIR": str(tmp_path)}), argparse.Namespace(model="given.tar.gz"))
+        == 0
+    )
+    assert used == [str(trained), "given.tar.gz"]
