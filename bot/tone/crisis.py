@@ -38,6 +38,10 @@ SELF_HARM = [
     *("no reason for me to live", "no reason to keep living", "no reason to be alive", "no reason to go on"),
     *("nothing left to live for", "no reason left to live", "reason for me to be alive"),
     *("there's no way out for me", "no way out for me"),
+    *("just want to disappear", "wish i could disappear", "want to disappear forever", "wish i could just disappear"),
+    *("pills saved up", "saving up my pills", "saving up pills", "stockpiling pills", "stockpiling my pills"),
+    *("don't see the point in anything", "dont see the point in anything", "no point in anything anymore"),
+    *("can't see the point in anything", "cant see the point in anything"),
 ]
 WAY_OUT = [  # "... of this contract" is a way out of an agreement (``_work_after_way_out``)
     *("don't see a way out", "dont see a way out", "can't see a way out", "cant see a way out"),

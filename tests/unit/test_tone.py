@@ -444,6 +444,7 @@ def test_crisis_kinds_choose_the_resources(cues: CueExtractor, text: str, kinds:
         "the taxi dropped me in front of a train station",
         "jump off the call when you're done",
         "I want to dye my hair for the party",
+        "I want the old approval emails to disappear from my inbox",
     ],
 )
 def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, text: str) -> None:
@@ -529,6 +530,9 @@ def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, te
         "je veux mourir",
         "me quiero suicidar",
         "ich will nicht mehr leben",
+        "I don't see the point in anything anymore",
+        "I just want to disappear",
+        "I have pills saved up",
     ],
 )
 def test_crisis_phrases_near_work_words_still_count(cues: CueExtractor, text: str) -> None:
