@@ -22,7 +22,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaints import complaint_words
-from actions.context import employee_id, intent_of
+from actions.context import employee_id, intent_of, text_of
 from actions.follow_up import read_latest
 from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
@@ -149,6 +149,7 @@ class ActionScoreTone(Action):
         if message_key is not None and isinstance(previous, dict) and previous.get("scored") == message_key:
             return []  # Rasa extracts slots again while a form runs: this message is already scored
         tone = tracker.latest_message.get("tone") or {}
+        text = text_of(tracker)
         reading = read_latest(tracker)  # "and september?" after a payslip answer is the payslip question
         intent = reading.intent
         turn = Turn(
@@ -161,9 +162,9 @@ class ActionScoreTone(Action):
             crisis_kinds=kinds_of(tone.get("crisis_kinds")),
             intensity=1.0 if tone.get("intensity") is None else float(tone["intensity"]),
             answering_form=answering_form(tracker),
-            asks_for_person=asks_for_person(str(tracker.latest_message.get("text") or "")),
+            asks_for_person=asks_for_person(text),
             new_details=reading.new_details,
-            complaint=complaint_words(str(tracker.latest_message.get("text") or ""), intent),
+            complaint=complaint_words(text, intent),
         )
         rt = runtime()
         employee = employee_id(tracker)
@@ -188,7 +189,7 @@ class ActionScoreTone(Action):
             SlotSet("escalation_state", {**state.as_dict(), "scored": message_key}),
             SlotSet("follow_up", intent if reading.follow_up else None),  # bot.policies answers it
             # "other" picks the "I only read English" variant of the fallback replies (domain.yml)
-            SlotSet("language", "other" if foreign_language(str(tracker.latest_message.get("text") or "")) else "en"),
+            SlotSet("language", "other" if foreign_language(text) else "en"),
         ]
 
 

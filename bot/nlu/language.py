@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# The most frequent function words of each language, without any that are also common English words
-# ("a", "in", "me", "die", "as", "so", "of", "on", "is", "am" are left out on purpose).
-
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# The most frequent function words of each language, without any that are also common English words
+# ("a", "in", "me", "die", "as", "so", "of", "on", "is", "am" are left out on purpose).
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "es": _words(
         "el la los las un una unos y o que de del por para con sin mi mis tu su sus es está estoy "

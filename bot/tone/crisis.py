@@ -265,7 +265,7 @@ def _misspelt(doc: Doc) -> list[str]:
                 found.append(f"{word} my {after[1]}")
         elif len(word) >= 6 and any(_one_typo(word, t) for t in ("suicide", "suicidal")):
             found.append(word)
-        elif _one_typo(word, "want") and words[i + 1 : i + 3] == ["to", "die"]:
+        elif _one_typo(word, "want") and after == ["to", "die"]:
             found.append(f"{word} to die")
     return found
 

@@ -94,7 +94,8 @@ def _require(conv: Conversation, *states: State) -> None:
         raise IllegalTransition(f"conversation {conv.id} is {conv.state.value}; needs {allowed}")
 
 
-def _require_owner(conv: Conversation, agent_id: str) -> None:
+def require_owner(conv: Conversation, agent_id: str) -> None:
+    """The agent has this conversation now (the web layer checks it too, before asking who is online)."""
     _require(conv, State.WITH_AGENT)
     if conv.agent is None or conv.agent.id != agent_id:
         raise Forbidden(f"agent {agent_id} does not have conversation {conv.id}")
@@ -307,7 +308,7 @@ def _decline(d: _Draft, e: Decline) -> None:
 
 
 def _agent_said(d: _Draft, e: AgentSaid) -> None:
-    _require_owner(d.conv, e.agent_id)
+    require_owner(d.conv, e.agent_id)
     if _blank(e.text):
         raise BadFrame("empty message")
     seen = _seen_client_id(d.conv, f"agent:{e.agent_id}", e.client_id)
@@ -328,7 +329,7 @@ def _add_note(d: _Draft, e: AddNote) -> None:
 
 
 def _transfer(d: _Draft, e: Transfer) -> None:
-    _require_owner(d.conv, e.agent_id)
+    require_owner(d.conv, e.agent_id)
     if (e.to_agent is None) == (e.to_skill is None):
         raise BadFrame("transfer needs exactly one of to_agent and to_skill")
     assert d.conv.agent is not None
@@ -361,7 +362,7 @@ def _check_label(label: JSON | None) -> JSON:
 
 
 def _hand_back(d: _Draft, e: HandBack) -> None:
-    _require_owner(d.conv, e.agent_id)
+    require_owner(d.conv, e.agent_id)
     assert d.conv.agent is not None
     label = _check_label(e.label)
     agent = d.conv.agent
@@ -397,7 +398,7 @@ def _close(d: _Draft, e: Close) -> None:
         _release_agent(d)
         by = "employee"
     else:
-        _require_owner(d.conv, e.agent_id)
+        require_owner(d.conv, e.agent_id)
         label = _check_label(e.label)
         _release_agent(d)
         by = "agent"
@@ -450,7 +451,7 @@ def _nobody_available(d: _Draft, e: NobodyAvailable) -> None:
 
 
 def _agent_lost(d: _Draft, e: AgentLost) -> None:
-    _require_owner(d.conv, e.agent_id)
+    require_owner(d.conv, e.agent_id)
     _release_agent(d)
     skill = d.conv.queue_skill or (d.conv.escalation.skill if d.conv.escalation else "hr")
     score = d.conv.queue_score if d.conv.queue_score is not None else d.now

@@ -14,6 +14,7 @@ from aiohttp import web
 from handoff.backend.base import AgentAccount
 from handoff.canned import CANNED_RESPONSES
 from handoff.core.events import AddNote, AgentSaid, Claim, Close, Decline, HandBack, Transfer
+from handoff.core.lifecycle import require_owner
 from handoff.core.model import JSON, Conversation, State
 from handoff.core.routing import priority
 from handoff.desk import Desk, agent_ref
@@ -199,8 +200,7 @@ class AgentConnection(Connection):
         conv = await self.desk.backend.get(frame["conversation_id"])
         if conv is None:
             raise NotFound(f"conversation {frame['conversation_id']}")
-        if conv.state is not State.WITH_AGENT or conv.agent is None or conv.agent.id != self.account.id:
-            raise Forbidden(f"agent {self.account.id} does not have conversation {conv.id}")
+        require_owner(conv, self.account.id)
         to_agent, capacity = None, None
         if frame.get("to_agent"):
             account = await self.desk.backend.account(frame["to_agent"])
