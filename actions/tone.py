@@ -188,6 +188,9 @@ class ActionScoreTone(Action):
             SlotSet("escalation", outcome.as_dict()),
             SlotSet("escalation_state", {**state.as_dict(), "scored": message_key}),
             SlotSet("follow_up", intent if reading.follow_up else None),  # bot.policies answers it
+            # While paused Rasa sends nothing, so the handoff service reads this slot after each turn and
+            # sends the resources itself when the employee is waiting for, or talking to, a person.
+            SlotSet("crisis_resources", crisis_resources(turn.crisis_kinds) if outcome.crisis else None),
             # "other" picks the "I only read English" variant of the fallback replies (domain.yml)
             SlotSet("language", "other" if foreign_language(text) else "en"),
         ]

@@ -31,6 +31,8 @@ continue    routine / ...      otherwise
 
 Short conversational turns ("no", "yes", "hi", "thanks") are scored but neither move the trend nor
 trigger an offer: a curt "no, cancel that" is an answer, not distress (a crisis cue still counts).
+A sad or anxious one at ``moderate`` or more is how the employee feels, and counts like any other
+turn: "no I'm not ok 😭", "i just can't anymore, bye".
 
 Personalisation: a repeat contact (an open ticket or a recent conversation about the same thing)
 lowers every distress threshold by ``repeat_contact_discount`` and needs one failure fewer.
@@ -52,6 +54,8 @@ FAILURE_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 NON_REQUEST_INTENTS = frozenset({"greet", "goodbye", "thank_you", "affirm", "deny", "bot_challenge", "help"})
 # Frustration builds up (the trend) rather than being acute on its own.
 ACUTE_TONES = frozenset({"angry", "anxious", "sad"})
+# Curtness reads as frustrated or angry; a "no" or "bye" that is sad or anxious says how someone feels.
+FEELING_TONES = frozenset({"anxious", "sad"})
 EXTERNAL_PREFIX = "EXTERNAL_"  # intents triggered over the HTTP API (e.g. EXTERNAL_handed_back), never typed
 
 
@@ -205,7 +209,8 @@ class EscalationPolicy:
         repeated = not (turn.answering_form or turn.new_details) and (
             confident and turn.intent == state.last_intent and turn.intent not in NON_REQUEST_INTENTS and not failed
         )
-        conversational = turn.intent in NON_REQUEST_INTENTS
+        feeling = turn.tone in FEELING_TONES and turn.distress >= t.moderate - discount
+        conversational = turn.intent in NON_REQUEST_INTENTS and not feeling
         trend = state.trend if conversational else round(t.decay * state.trend + (1 - t.decay) * turn.distress, 4)
         new = replace(
             state,

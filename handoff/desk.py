@@ -159,9 +159,10 @@ class Desk:
                 return
             try:
                 tone = await self.rasa.tone(cid)
-                await self.apply(
-                    cid, ToneScored(effect.message_id, tone["tone"], tone["distress"], tuple(tone["cues"]))
-                )
+                # Rasa answers nothing while paused: then its resources for a crisis cue are ours to send.
+                resources = "" if replies else tone["crisis_resources"]
+                scored = ToneScored(effect.message_id, tone["tone"], tone["distress"], tuple(tone["cues"]), resources)
+                await self.apply(cid, scored)
             except HandoffError:
                 log.warning("no tone for this turn", extra={"conversation_id": cid})
 

@@ -66,7 +66,7 @@ class RasaClient:
         return [m for m in messages or [] if isinstance(m, dict)]
 
     async def tone(self, conversation_id: str) -> JSON:
-        """The latest message's tone as scored by the assistant: label, distress and cues."""
+        """The latest message's tone as scored by the assistant: label, distress, cues and crisis resources."""
         tracker = await self._call("GET", f"/conversations/{conversation_id}/tracker", query={"include_events": "NONE"})
         slots = tracker.get("slots") or {} if isinstance(tracker, dict) else {}
         latest = (tracker.get("latest_message") or {}).get("tone") or {} if isinstance(tracker, dict) else {}
@@ -74,6 +74,7 @@ class RasaClient:
             "tone": str(slots.get("tone") or latest.get("label") or "neutral"),
             "distress": float(slots.get("distress") or latest.get("distress") or 0.0),
             "cues": [str(c) for c in latest.get("cues") or []],
+            "crisis_resources": str(slots.get("crisis_resources") or "")[:2000],
         }
 
     async def ready(self) -> None:

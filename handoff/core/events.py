@@ -26,10 +26,14 @@ class BotSaid:
 
 @dataclass(frozen=True)
 class ToneScored:
+    """The assistant's score of an employee message. ``crisis_resources``: the support text it chose for a
+    crisis cue in a message it did not answer (paused while people have the chat), for the service to send."""
+
     message_id: int
     tone: str
     distress: float
     cues: tuple[str, ...] = ()
+    crisis_resources: str = ""
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,9 @@ def _tone_scored(d: _Draft, e: ToneScored) -> None:
     esc = d.conv.escalation
     if esc is None or d.conv.state not in (State.QUEUED, State.WITH_AGENT):
         return
+    if e.crisis_resources:
+        _crisis_while_with_people(d, e, esc)
+        esc = d.conv.escalation or esc
     # Agents' lists show how the employee is now, not only how they were when the assistant escalated;
     # rising distress moves a waiting conversation up (never down), as if it had escalated with it.
     d.conv = d.conv.with_(live_tone=e.tone, live_distress=e.distress)
@@ -211,6 +214,18 @@ def _tone_scored(d: _Draft, e: ToneScored) -> None:
         score = min(d.conv.queue_score, queue_score(esc.reason, e.distress, esc.at))
         d.conv = d.conv.with_(queue_score=score)
         d.queue.append(QueueOp(d.conv.queue_skill or esc.skill, score))  # also refreshes the queue views
+
+
+def _crisis_while_with_people(d: _Draft, e: ToneScored, esc: Escalation) -> None:
+    """A crisis cue while waiting for or talking to a person: the employee gets the support resources at
+    once (nobody may read the message for minutes), the agents a note, and the conversation the reason
+    ``crisis`` (a waiting one moves up the queue)."""
+    d.log(Kind.BOT, e.crisis_resources, "assistant", event="crisis_resources")
+    d.log(Kind.NOTE, "Crisis cue: the employee was sent the support resources.", "assistant", reason="crisis")
+    if esc.reason != "crisis":  # the queue order below then follows the crisis
+        d.conv = d.conv.with_(
+            escalation=Escalation("crisis", esc.skill, max(esc.distress, e.distress), d.now, esc.packet)
+        )
 
 
 def _escalate(d: _Draft, e: Escalate) -> None:

@@ -125,6 +125,16 @@ def test_distress_building_up(assistant: Assistant) -> None:
     assert "routine" not in reasons[1:], reasons
 
 
+@pytest.mark.parametrize("text", ["actually no I'm not fine 😭", "i just can't anymore, bye"])
+def test_a_sad_no_or_bye_is_offered_a_person(assistant: Assistant, text: str) -> None:
+    """Read as deny / goodbye, these got "Okay" and "Bye for now" and nothing else."""
+    sender = new_sender()
+    assistant.say(sender, "when is payday")
+    reply = text_of(assistant.say(sender, text))
+    assert decision(assistant, sender)["decision"] in ("offer", "escalate"), decision(assistant, sender)
+    assert "bring in a person" in reply or "request #" in reply, reply
+
+
 def test_offer_accepted(assistant: Assistant) -> None:
     sender = new_sender()
     replies = text_of(assistant.say(sender, "i'm worried and a bit stressed about my taxes this year"))

@@ -132,3 +132,47 @@ async def _flow(base: str) -> None:
 def test_distressed_employee_reaches_an_agent_and_returns_to_the_bot(assistant: Assistant) -> None:
     """Escalation, claim, live exchange with tone, hand-back with the bot's greeting, then a routine answer."""
     asyncio.run(_flow(assistant.handoff_url))
+
+
+async def _crisis_while_waiting(base: str) -> None:
+    ws_base = base.replace("http", "ws")
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{base}/api/agents/login", json={"agent_id": "alex", "password": E2E_AGENT_PASSWORD}
+        ) as r:
+            agent_token = (await r.json())["token"]
+        async with http.post(f"{base}/api/demo/sessions", json={"employee_id": "E1009"}) as r:
+            session = await r.json()
+        agent = Socket(await http.ws_connect(f"{ws_base}/ws/agent"))
+        await agent.send({"type": "hello", "token": agent_token})
+        await agent.next("welcome")
+        employee = Socket(await http.ws_connect(f"{ws_base}/ws/employee"))
+        await employee.send({"type": "hello", "token": session["token"]})
+        await employee.next("welcome")
+
+        await employee.send({"type": "message", "text": "can I talk to a person please", "client_id": "1"})
+        queued = await employee.next("entry", kind="system")
+        while queued["data"].get("event") != "queued":
+            queued = await employee.next("entry", kind="system")
+        offer = await agent.next("offer")  # offered, not claimed: the employee is still waiting, Rasa paused
+        assert offer["conversation_id"] == session["conversation_id"]
+        await employee.send({"type": "message", "text": "honestly i just want to end my life", "client_id": "2"})
+        said = await employee.next("entry", kind="employee", text="honestly i just want to end my life")
+        resources = await employee.next("entry", kind="bot")
+        while resources["id"] < said["id"] or "bringing in someone" in resources["text"]:  # the reply to "1"
+            resources = await employee.next("entry", kind="bot")
+        assert "988" in resources["text"] and "1-800-555-0199" in resources["text"], resources
+        await agent.send({"type": "claim", "conversation_id": offer["conversation_id"]})
+        packet = await agent.next("conversation", conversation_id=offer["conversation_id"])
+        assert packet["escalation"]["reason"] == "crisis"
+        notes = [e["text"] for e in packet["transcript"] if e["kind"] == "note"]
+        assert "Crisis cue: the employee was sent the support resources." in notes, packet["transcript"]
+        label = {"needed": True, "tone_right": True, "comment": ""}
+        await agent.send({"type": "close", "conversation_id": offer["conversation_id"], "label": label})
+        await employee.ws.close()
+        await agent.ws.close()
+
+
+def test_a_crisis_cue_while_waiting_for_a_person_gets_the_resources_at_once(assistant: Assistant) -> None:
+    """Rasa is paused once queued and answers nothing: the crisis resources still reach the employee."""
+    asyncio.run(_crisis_while_waiting(assistant.handoff_url))

@@ -25,6 +25,9 @@ TIMEOUT = 10.0
 DEMO_PASSWORD = "demo-password"
 
 
+STAND_IN_RESOURCES = "I'm so sorry. Please call or text 988, 24/7."
+
+
 class StandInRasa:
     def __init__(self) -> None:
         self.handoff_url = ""
@@ -103,9 +106,14 @@ class StandInRasa:
     async def tracker(self, request: web.Request) -> web.Response:
         last = self.received[-1][1] if self.received else ""
         distress = 0.9 if "!!" in last else 0.1
+        crisis = STAND_IN_RESOURCES if "want to die" in last else None
         return web.json_response(
             {
-                "slots": {"tone": "angry" if distress > 0.5 else "neutral", "distress": distress},
+                "slots": {
+                    "tone": "angry" if distress > 0.5 else "neutral",
+                    "distress": distress,
+                    "crisis_resources": crisis,
+                },
                 "latest_message": {"tone": {"cues": ["exclamations"] if distress > 0.5 else []}},
             }
         )

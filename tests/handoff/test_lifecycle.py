@@ -491,6 +491,46 @@ def test_live_tone_with_an_agent_and_after_a_new_escalation() -> None:
     assert (again.summary()["distress"], again.summary()["tone"]) == (0.99, None)  # the new escalation's evidence
 
 
+RESOURCES = "I'm so sorry you're going through this. Please call or text 988."
+
+
+def test_a_crisis_cue_while_waiting_sends_the_resources_and_moves_up_as_a_crisis() -> None:
+    """Rasa is paused while the employee waits, so nothing answered "i want to die": the service sends the
+    resources the assistant chose, tells the agents, and the conversation waits as a crisis."""
+    conv = in_queued()  # explicit_request at 0.5
+    outcome = apply(conv, ToneScored(3, "sad", 0.99, ("crisis language: want to die",), RESOURCES), T0)
+    tone, resources, note = outcome.entries
+    assert (tone.kind, resources.kind, note.kind) == (Kind.TONE, Kind.BOT, Kind.NOTE)
+    assert resources.for_employee and resources.text == RESOURCES and not note.for_employee
+    after = outcome.conversation
+    assert after.escalation is not None and after.escalation.reason == "crisis"
+    assert after.escalation.packet == {"profile": {"name": "Eve"}}  # the evidence of the first escalation stays
+    assert after.summary()["reason"] == "crisis" and after.state is State.QUEUED
+    crisis = queue_score("crisis", 0.99, T0)
+    assert after.queue_score == crisis < conv.queue_score  # type: ignore[operator]
+    expect_only(outcome, queue=[QueueOp("hr", crisis)])
+    again = apply(after, ToneScored(4, "sad", 0.97, (), RESOURCES), T0 + 5)
+    assert [e.kind for e in again.entries] == [Kind.TONE, Kind.BOT, Kind.NOTE]  # every cue gets the numbers
+    assert again.conversation.queue_score == crisis  # its place is kept
+
+
+def test_a_crisis_cue_with_an_agent_reaches_the_employee_and_the_agent() -> None:
+    outcome = apply(in_with_agent(), ToneScored(5, "sad", 0.99, (), RESOURCES), T0)
+    assert [(e.kind, e.text) for e in outcome.entries][1:] == [
+        (Kind.BOT, RESOURCES),
+        (Kind.NOTE, "Crisis cue: the employee was sent the support resources."),
+    ]
+    assert outcome.conversation.escalation is not None and outcome.conversation.escalation.reason == "crisis"
+    expect_only(outcome)
+
+
+@pytest.mark.parametrize("state", ["bot", "offered"])
+def test_with_the_bot_the_assistant_sends_the_resources_itself(state: str) -> None:
+    """The assistant answered the crisis (action_escalate): the service adds nothing, or they'd come twice."""
+    outcome = apply(STATES[state](), ToneScored(3, "sad", 0.99, (), RESOURCES), T0)
+    assert [e.kind for e in outcome.entries] == [Kind.TONE]
+
+
 def test_old_stored_conversations_without_live_tone_still_load() -> None:
     raw = in_queued().to_dict()
     del raw["live_tone"], raw["live_distress"]

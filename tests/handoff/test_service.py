@@ -20,6 +20,7 @@ from handoff.web.app import create_app
 from tests.handoff.conftest import make_settings
 from tests.handoff.harness import (
     DEMO_PASSWORD,
+    STAND_IN_RESOURCES,
     Client,
     StandInRasa,
     agent,
@@ -137,6 +138,28 @@ async def test_distressed_conversation_goes_to_an_agent_and_back_to_the_bot(stac
     assert (await client.entry(kind="bot"))["text"] == "bot: what is my balance"
     record = await stack.backend.get(cid)
     assert record is not None and record.label == {"needed": True, "tone_right": True, "comment": ""}
+    await client.close()
+    await alex.close()
+
+
+async def test_a_crisis_cue_while_waiting_gets_the_resources_at_once(stack: Stack) -> None:
+    """Rasa is paused while the employee waits and answers nothing; the service sends the resources the
+    assistant chose, and agents see the conversation wait as a crisis."""
+    alex = await agent(stack.url, "alex", status="away")  # nobody is offered it: it waits
+    client, _ = await escalate(stack)  # an explicit request
+    await client.next("queue")
+    await client.send({"type": "message", "text": "i just want to die", "client_id": "m2"})
+    resources = await client.entry(kind="bot", text=STAND_IN_RESOURCES)
+    assert resources["author"] == "assistant"
+    queue = await alex.next("queue", timeout=5)
+    while not queue["items"] or queue["items"][0]["reason"] != "crisis":
+        queue = await alex.next("queue", timeout=5)
+    record = await stack.backend.get(queue["items"][0]["conversation_id"])
+    assert record is not None and record.state.value == "queued" and record.escalation is not None
+    assert record.escalation.reason == "crisis"
+    await client.send({"type": "message", "text": "sorry, just tired", "client_id": "m3"})
+    later = await client.quiet(0.5)
+    assert not [f for f in later if f.get("text") == STAND_IN_RESOURCES], "no resources without a crisis cue"
     await client.close()
     await alex.close()
 

@@ -238,6 +238,21 @@ def test_curt_answers_are_not_distress() -> None:
     assert crisis.reason == "crisis"
 
 
+@pytest.mark.parametrize("tone", ["sad", "anxious"])
+def test_a_no_or_bye_that_says_how_someone_feels_counts(tone: str) -> None:
+    """ "actually no I'm not fine 😭" (deny) and "i just can't anymore, bye" (goodbye) got "Okay" and "Bye"."""
+    (no,) = run([turn("deny", T.moderate, tone)])
+    assert (no.decision, no.reason) == (Decision.OFFER, "moderate_distress") and no.state.trend > 0
+    (bye,) = run([turn("goodbye", 0.8, tone)])
+    assert bye.decision == Decision.OFFER
+    (below,) = run([turn("deny", T.moderate - 0.01, tone)])  # the edge: a mildly sad "no" is still an answer
+    assert below.decision == Decision.CONTINUE and below.state.trend == 0.0
+    (repeat,) = run([turn("deny", T.moderate - 0.1, tone)], Context(repeat_contact=True))  # sooner when back again
+    assert repeat.decision == Decision.OFFER
+    after_offer = run([turn("payday", 0.7, "sad"), turn("deny", 0.7, tone)])  # a "no" to the offer is an answer
+    assert [o.reason for o in after_offer] == ["moderate_distress", "offer_declined"]
+
+
 def test_form_answers_are_not_failures_or_topics() -> None:
     """'travel', '$45.20' parse as out_of_scope and 'Sick leave' as health_leave while a form asks: no escalation."""
     answers = [turn("out_of_scope", answering_form=True)] * 4 + [turn("health_leave", answering_form=True)]

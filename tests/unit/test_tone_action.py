@@ -32,9 +32,9 @@ def test_routine_turn_sets_every_slot(rt: Runtime, domain: dict[str, Any]) -> No
     values = slots(events)
     assert set(values) == {
         *("tone", "distress", "distress_trend", "tone_timeline", "escalation", "escalation_state", "follow_up"),
-        "language",
+        *("language", "crisis_resources"),
     }
-    assert values["language"] == "en"
+    assert values["language"] == "en" and values["crisis_resources"] is None
     assert values["tone"] == "neutral" and values["tone_timeline"] == [["neutral", 0.1]]
     assert values["escalation"]["decision"] == "continue" and messages == [] and values["follow_up"] is None
 
@@ -83,6 +83,9 @@ def test_crisis_is_flagged_for_the_escalation(rt: Runtime, domain: dict[str, Any
     assert (escalation["decision"], escalation["reason"], escalation["crisis"]) == ("escalate", "crisis", True)
     assert escalation["evidence"]["crisis_kinds"] == ["self_harm"]
     assert messages == []  # Rasa drops messages from slot extraction: action_escalate sends the resources
+    # ... and while people have the chat (Rasa paused) the handoff service sends these, read from the slot
+    resources = slots(events)["crisis_resources"]
+    assert resources.startswith(CRISIS_OPENING) and "988" in resources and "Domestic" not in resources
 
 
 @pytest.mark.parametrize(
