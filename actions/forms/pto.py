@@ -41,6 +41,23 @@ class RangeCheck:
     message: str
     working_days: int = 0
     remaining_after: Decimal = Decimal(0)
+    left_by_year: tuple[tuple[int, Decimal], ...] = ()  # what each calendar year of the range leaves
+
+
+def year_parts(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The range cut at New Year: each part is charged to its own year's leave."""
+    parts, first = [], start
+    while first.year < end.year:
+        parts.append((first, dt.date(first.year, 12, 31)))
+        first = dt.date(first.year + 1, 1, 1)
+    return [*parts, (first, end)]
+
+
+def leaving_text(result: RangeCheck, today: dt.date) -> str:
+    """'12 days', or per year when that is not obvious: '2 days for 2026 and 20 days for 2027'."""
+    if not result.left_by_year or [year for year, _ in result.left_by_year] == [today.year]:
+        return days(result.remaining_after)
+    return " and ".join(f"{days(left)} for {year}" for year, left in result.left_by_year)
 
 
 def check_range(
@@ -56,13 +73,20 @@ def check_range(
     n = working_days(start, end, store.holidays_between(start, end))
     if n == 0:
         return RangeCheck(False, "Those days are all weekends or company holidays, so you don't need leave for them.")
-    balance = store.balance(employee_id, leave_type, start.year)
-    if Decimal(n) > balance.remaining:
-        return RangeCheck(
-            False,
-            f"That's {working_days_text(n)}, but you have {days(balance.remaining)} of {leave_type} "
-            "leave left. Pick a shorter range, or ask for a person to discuss unpaid leave.",
-        )
+    left: list[tuple[int, Decimal]] = []
+    parts = year_parts(start, end)
+    for first, last in parts:
+        part = working_days(first, last, store.holidays_between(first, last))
+        balance = store.balance(employee_id, leave_type, first.year)
+        if Decimal(part) > balance.remaining:
+            named = len(parts) > 1 or first.year != today.year
+            return RangeCheck(
+                False,
+                f"That's {working_days_text(part)}{f' in {first.year}' if len(parts) > 1 else ''}, but you have "
+                f"{days(balance.remaining)} of {leave_type} leave left{f' for {first.year}' if named else ''}. "
+                "Pick a shorter range, or ask for a person to discuss unpaid leave.",
+            )
+        left.append((first.year, balance.remaining - part))
     clashes = store.overlapping_leave(employee_id, start, end)
     if clashes:
         c = clashes[0]
@@ -70,7 +94,7 @@ def check_range(
             False,
             f"That overlaps your {c.status} {c.leave_type} request for {c.start_date:%-d %b}-{c.end_date:%-d %b}.",
         )
-    return RangeCheck(True, "", n, balance.remaining - n)
+    return RangeCheck(True, "", n, left[-1][1], tuple(left))
 
 
 def _iso(value: Any) -> dt.date | None:
@@ -246,7 +270,7 @@ class ActionAskLeaveConfirmed(Action):
         care = SICK_CARE if kind == "sick" and not _said(tracker, SICK_CARE) else ""
         dispatcher.utter_message(
             text=f"{care}{kind.capitalize()} from {day(start)} to {day(end)}: {working_days_text(result.working_days)}, "
-            f"leaving you {days(result.remaining_after)}. Shall I send it to {manager} for approval?",
+            f"leaving you {leaving_text(result, rt.today())}. Shall I send it to {manager} for approval?",
             buttons=[{"title": "Yes, send it", "payload": "yes"}, {"title": "Cancel", "payload": "no"}],
         )
         return []

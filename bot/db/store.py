@@ -192,28 +192,45 @@ class HRStore:
             return [(d, n) for d, n in rows]
 
     def balance(self, employee_id: str, leave_type: str, year: int) -> Balance:
+        """The year's entitlement, taken and pending days.
+
+        A year not set up yet (next year's leave, booked in December) has the entitlement of the latest
+        year before it: it renews every January (carry-over is not modelled). A request across New Year
+        counts each year's working days in that year.
+        """
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         with self._sessions() as s:
             entitled = s.scalar(
-                select(m.LeaveBalance.entitled_days).where(
+                select(m.LeaveBalance.entitled_days)
+                .where(
                     m.LeaveBalance.employee_id == employee_id,
                     m.LeaveBalance.leave_type == leave_type,
-                    m.LeaveBalance.year == year,
+                    m.LeaveBalance.year <= year,
                 )
+                .order_by(m.LeaveBalance.year.desc())
+                .limit(1)
             )
-            sums = dict(
-                s.execute(
-                    select(m.LeaveRequest.status, func.sum(m.LeaveRequest.working_days))
-                    .where(
-                        m.LeaveRequest.employee_id == employee_id,
-                        m.LeaveRequest.leave_type == leave_type,
-                        func.extract("year", m.LeaveRequest.start_date) == year,
-                    )
-                    .group_by(m.LeaveRequest.status)
-                ).all()
-            )
-        return Balance(
-            leave_type, Decimal(entitled or 0), Decimal(sums.get("approved") or 0), Decimal(sums.get("pending") or 0)
-        )
+            rows = s.execute(
+                select(
+                    m.LeaveRequest.status,
+                    m.LeaveRequest.start_date,
+                    m.LeaveRequest.end_date,
+                    m.LeaveRequest.working_days,
+                ).where(
+                    m.LeaveRequest.employee_id == employee_id,
+                    m.LeaveRequest.leave_type == leave_type,
+                    m.LeaveRequest.status.in_(("approved", "pending")),
+                    m.LeaveRequest.start_date <= last,
+                    m.LeaveRequest.end_date >= first,
+                )
+            ).all()
+        totals = {"approved": Decimal(0), "pending": Decimal(0)}
+        for status, start, end, counted in rows:
+            if start < first or end > last:  # across New Year: only this year's part
+                part = (max(start, first), min(end, last))
+                counted = Decimal(working_days(*part, self.holidays_between(*part)))
+            totals[status] += Decimal(counted)
+        return Balance(leave_type, Decimal(entitled or 0), totals["approved"], totals["pending"])
 
     def leave_requests(self, employee_id: str, limit: int = 5) -> list[LeaveRecord]:
         with self._sessions() as s:

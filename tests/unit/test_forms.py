@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 
+from actions.answers import days
 from actions.forms.expense import ActionSubmitExpenseClaim, ValidateExpenseForm
 from actions.forms.identity import FAILED, VERIFIED, ActionSubmitItRequest, ValidateIdentityForm
 from actions.forms.meeting import ActionSubmitMeeting, ValidateMeetingForm
@@ -119,6 +120,40 @@ def test_balance_and_overlap_are_checked(rt: Runtime) -> None:
     assert not clash.ok and "overlaps your pending vacation request" in clash.message
     weekend = check_range(rt.store, DEMO, "vacation", dt.date(2026, 4, 11), dt.date(2026, 4, 12), TODAY)
     assert not weekend.ok and "weekends" in weekend.message
+
+
+def test_next_years_leave_uses_the_entitlement_that_renews_in_january(rt: Runtime) -> None:
+    """Booking January in December read a balance of 0: the new year had no balance row yet."""
+    this_year = rt.store.balance(DEMO, "vacation", 2026)
+    assert rt.store.balance(DEMO, "vacation", 2027).entitled == this_year.entitled > 0
+    assert rt.store.balance(DEMO, "vacation", 2025).entitled == 0  # before any record: nothing assumed
+    january = check_range(rt.store, DEMO, "vacation", dt.date(2027, 1, 11), dt.date(2027, 1, 15), TODAY)
+    assert january.ok and january.left_by_year == ((2027, this_year.entitled - 5),)
+    far = check_range(rt.store, DEMO, "personal", dt.date(2027, 2, 1), dt.date(2027, 2, 5), TODAY)
+    assert not far.ok and far.message.startswith(
+        "That's 5 working days, but you have 3 days of personal leave left for 2027"
+    )
+
+
+def test_leave_across_new_year_counts_each_part_in_its_own_year(rt: Runtime) -> None:
+    """Mon 28 Dec 2026 - Fri 8 Jan 2027: Dec 28-31 (4 days) this year, Jan 1 is a holiday, Jan 4-8 (5) next."""
+    before = {y: rt.store.balance(DEMO, "vacation", y).remaining for y in (2026, 2027)}
+    result = check_range(rt.store, DEMO, "vacation", dt.date(2026, 12, 28), dt.date(2027, 1, 8), TODAY)
+    assert result.ok and result.working_days == 9
+    assert result.left_by_year == ((2026, before[2026] - 4), (2027, before[2027] - 5))
+    rt.store.request_leave(DEMO, "vacation", dt.date(2026, 12, 28), dt.date(2027, 1, 8), result.working_days)
+    after = {y: rt.store.balance(DEMO, "vacation", y) for y in (2026, 2027)}
+    assert (after[2026].pending, after[2027].pending) == (4, 5)
+    short = check_range(rt.store, "E1002", "personal", dt.date(2026, 12, 28), dt.date(2027, 1, 8), TODAY)
+    assert not short.ok and short.message.startswith("That's 4 working days in 2026, but you have 3 days")
+
+
+def test_the_confirmation_names_the_years_when_it_is_not_this_one(rt: Runtime, domain: dict[str, Any]) -> None:
+    remaining = {y: rt.store.balance(DEMO, "vacation", y).remaining for y in (2026, 2027)}
+    filled = {"leave_type": "vacation", "leave_start": "2026-12-28", "leave_end": "2027-01-08"}
+    _, messages = run_action(ActionAskLeaveConfirmed(), pto("inform", "yes", "leave_confirmed", **filled), domain)
+    expected = f"leaving you {days(remaining[2026] - 4)} for 2026 and {days(remaining[2027] - 5)} for 2027."
+    assert expected in texts(messages), texts(messages)
 
 
 def test_confirmation_shows_the_numbers(rt: Runtime, domain: dict[str, Any]) -> None:
