@@ -17,7 +17,7 @@ NEW_HIRE_DAYS = 30
 FORM_SLOTS = {
     "pto_form": ["leave_type", "leave_start", "leave_end", "leave_confirmed"],
     "meeting_form": ["meeting_attendee", "meeting_time"],
-    "expense_form": ["expense_category", "expense_amount", "expense_description"],
+    "expense_form": ["expense_category", "expense_amount", "expense_description", "expense_confirmed"],
     "identity_form": ["identity_code", "it_request"],
 }
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 
 MONTHS = {
     name: i
@@ -220,7 +219,7 @@ def parse_time(text: str) -> tuple[int, int] | None:
 
 def parse_datetime(text: str, now: dt.datetime) -> dt.datetime | None:
     """A meeting time: a date (default today) and a clock time, which is required."""
-    clock = parse_time(_strip_dates(text, now.date()))
+    clock = parse_time(without_dates(text))
     if clock is None:
         return None
     day = parse_date(text, now.date()) or now.date()
@@ -230,26 +229,12 @@ def parse_datetime(text: str, now: dt.datetime) -> dt.datetime | None:
     return moment
 
 
-def _strip_dates(text: str, today: dt.date) -> str:
+def without_dates(text: str) -> str:
+    """The text, lowercased, with calendar dates ('3 march', '12/5', '2026-03-03') blanked out."""
     lowered = text.lower()
     for _, pattern in _DATE_PATTERNS[:4]:
         lowered = pattern.sub(" ", lowered)
     return lowered
-
-
-_AMOUNT = re.compile(r"(?:\$|usd\s*)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(?:\$|dollars?|usd|bucks)?")
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """A money amount such as '$45.20', '1,200 dollars' or '60'; None if there is none or it is zero."""
-    m = _AMOUNT.search(text.lower())
-    if not m:
-        return None
-    try:
-        value = Decimal(m.group(1).replace(",", "") + "." + (m.group(2) or "0"))
-    except InvalidOperation:
-        return None
-    return value if value > 0 else None
 
 
 _LEAVE_WORDS = [

@@ -17,6 +17,19 @@ def next_weekday(weekday: int, weeks_ahead: int = 3) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
 
 
+def free_days(assistant: Assistant, employee: str, weekday: int, length: int = 1) -> tuple[dt.date, dt.date]:
+    """The first ``length`` days from a ``weekday`` two or more weeks ahead with no company holiday and no leave
+    of the employee's: whatever the date of the run (Christmas Eve is a holiday; earlier runs booked leave)."""
+    taken = assistant.store.leave_requests(employee, 100)
+    for weeks in range(2, 30):
+        start = next_weekday(weekday, weeks_ahead=weeks)
+        end = start + dt.timedelta(days=length - 1)
+        clash = any(r.start_date <= end and start <= r.end_date for r in taken)
+        if not clash and not assistant.store.holidays_between(start, end):
+            return start, end
+    raise AssertionError(f"no free days for {employee} in the next 30 weeks")
+
+
 def test_greeting_knows_the_employee(assistant: Assistant) -> None:
     """The employee id in the message metadata personalises the very first reply."""
     replies = assistant.say(new_sender(), "hello there", employee="E1002")
@@ -39,7 +52,7 @@ def test_routine_questions_are_answered_from_the_records(assistant: Assistant) -
 def test_leave_request_form_with_interruption_and_confirmation(assistant: Assistant) -> None:
     """Book leave: the dates come in the first message, a question interrupts, 'yes' sends it."""
     sender = new_sender()
-    start, end = next_weekday(0), next_weekday(0) + dt.timedelta(days=2)
+    start, end = free_days(assistant, "E1001", 0, length=3)
     first = text_of(assistant.say(sender, f"i'd like to book vacation from {start:%B %-d} to {end:%B %-d}"))
     assert "3 working days" in first and "Shall I send it" in first
     interrupted = text_of(assistant.say(sender, "how many vacation days do i have left?"))
@@ -52,12 +65,7 @@ def test_leave_request_form_with_interruption_and_confirmation(assistant: Assist
 
 def test_a_sick_day_is_booked_not_handed_to_hr(assistant: Assistant) -> None:
     """ "I'm unwell, log a sick day" is leave to book; it used to get the health reply and a request for HR."""
-    taken = assistant.store.leave_requests("E1003", 100)
-    day = next(  # a Wednesday that none of the demo employee's requests covers
-        d
-        for d in (next_weekday(2, weeks_ahead=w) for w in range(2, 30))
-        if not any(r.start_date <= d <= r.end_date for r in taken)
-    )
+    day, _ = free_days(assistant, "E1003", 2)
     sender = new_sender()
     first = text_of(assistant.say(sender, "i'm unwell, can you log a sick day", employee="E1003"))
     assert "request #" not in first and "Sorry you're not feeling well" in first, first
@@ -128,6 +136,23 @@ def test_form_can_be_cancelled(assistant: Assistant) -> None:
     assert tracker["active_loop"] in ({}, None) or tracker["active_loop"].get("name") is None
 
 
+def test_an_expense_claim_is_corrected_and_confirmed_before_it_is_filed(assistant: Assistant) -> None:
+    """The date's "3" was read as the amount, "actually it was $54" became the description, and claims were
+    filed without a look at them."""
+    sender = new_sender()
+    before = len(assistant.store.expense_claims("E1010", limit=50))
+    first = text_of(assistant.say(sender, "I need to claim a taxi from the 3rd, it was $45", employee="E1010"))
+    assert "short description" in first, first
+    assert "Got it: $54.00." in text_of(assistant.say(sender, "actually it was $54", employee="E1010"))
+    confirm = text_of(assistant.say(sender, "taxi from the airport to the client office", employee="E1010"))
+    assert 'Ready to file: $54.00 (travel), "taxi from the airport to the client office"' in confirm, confirm
+    assert len(assistant.store.expense_claims("E1010", limit=50)) == before, "nothing filed before the yes"
+    filed = text_of(assistant.say(sender, "yes", employee="E1010"))
+    assert "for $54.00 (travel) is filed" in filed, filed
+    latest = assistant.store.expense_claims("E1010", limit=1)[0]
+    assert latest.amount == 54 and latest.category == "travel"
+
+
 def test_sensitive_topic_goes_to_a_person(assistant: Assistant) -> None:
     """Harassment is answered with care, marked, and handed on with the transcript (no agents yet: a ticket)."""
     sender = new_sender()
@@ -163,12 +188,7 @@ def test_http_api_requires_the_token(assistant: Assistant) -> None:
 
 def test_one_day_off_needs_no_second_date(assistant: Assistant) -> None:
     """'just that day' for the last day looped on 'I couldn't read a date there'; '1 working days'."""
-    taken = assistant.store.leave_requests("E1005", 100)
-    day = next(
-        d
-        for d in (next_weekday(3, weeks_ahead=w) for w in range(2, 30))
-        if not any(r.start_date <= d <= r.end_date for r in taken)
-    )
+    day, _ = free_days(assistant, "E1005", 3)
     sender = new_sender()
     assert "last day" in text_of(assistant.say(sender, f"I'd like a vacation day on {day:%B %-d}", employee="E1005"))
     confirm = text_of(assistant.say(sender, "just that day", employee="E1005"))

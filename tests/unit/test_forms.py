@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 
 from actions.answers import days
-from actions.forms.expense import ActionSubmitExpenseClaim, ValidateExpenseForm
+from actions.forms.expense import ActionAskExpenseConfirmed, ActionSubmitExpenseClaim, ValidateExpenseForm
 from actions.forms.identity import FAILED, VERIFIED, ActionSubmitItRequest, ValidateIdentityForm
 from actions.forms.meeting import ActionSubmitMeeting, ValidateMeetingForm
 from actions.forms.pto import ActionAskLeaveConfirmed, ActionSubmitPtoRequest, ValidatePtoForm, check_range
@@ -317,9 +317,35 @@ def test_expense_claim_end_to_end(rt: Runtime, domain: dict[str, Any]) -> None:
     )
     filled = slots(run_action(ValidateExpenseForm(), t, domain)[0])
     assert filled == {"expense_description": "taxi to the client office"}
-    t = tracker("affirm", "", slots={"expense_category": "travel", "expense_amount": 42.5, **filled})
+    filled |= {"expense_category": "travel", "expense_amount": 42.5}
+    _, messages = run_action(ActionAskExpenseConfirmed(), tracker("inform", "", slots=filled), domain)
+    assert texts(messages) == 'Ready to file: $42.50 (travel), "taxi to the client office". Shall I file it?'
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["yes", "no"]
+    t = tracker("affirm", "yes", active_loop="expense_form", requested_slot="expense_confirmed", slots=filled)
+    assert slots(run_action(ValidateExpenseForm(), t, domain)[0]) == {"expense_confirmed": True}
+    _, messages = run_action(ActionSubmitExpenseClaim(), tracker("affirm", "", slots=filled), domain)
+    assert "didn't file anything" in texts(messages) and not rt.store.expense_claims(DEMO), "filed without a yes"
+    t = tracker("affirm", "", slots={**filled, "expense_confirmed": True})
     _, messages = run_action(ActionSubmitExpenseClaim(), t, domain)
     assert "for $42.50 (travel) is filed" in texts(messages) and "13 March" in texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "changed"),
+    [
+        ("make it $54", {"expense_amount": 54.0, "expense_confirmed": None}),
+        ("actually it was a meal", {"expense_category": "meals", "expense_confirmed": None}),
+        ("hmm", {"expense_confirmed": None}),  # unclear: says what it can take, asks again
+    ],
+)
+def test_the_claim_can_be_changed_at_the_confirmation(
+    rt: Runtime, domain: dict[str, Any], text: str, changed: dict[str, Any]
+) -> None:
+    filled = {"expense_category": "travel", "expense_amount": 42.5, "expense_description": "taxi"}
+    t = tracker("expense_claim", text, active_loop="expense_form", requested_slot="expense_confirmed", slots=filled)
+    events, messages = run_action(ValidateExpenseForm(), t, domain)
+    assert slots(events) == changed
+    assert ("Say yes to file the claim" in texts(messages)) == (text == "hmm")
 
 
 def test_expense_limits(rt: Runtime, domain: dict[str, Any]) -> None:
@@ -334,6 +360,34 @@ def test_expense_limits(rt: Runtime, domain: dict[str, Any]) -> None:
     assert slots(events) == {"expense_amount": None} and "go through Finance" in texts(messages)
     t = tracker("inform", "", active_loop="expense_form", requested_slot="expense_description", confidence=0.1)
     assert slots(run_action(ValidateExpenseForm(), t, domain)[0]) == {"expense_description": None}
+
+
+@pytest.mark.parametrize(
+    ("requested", "text", "amount", "description"),
+    [
+        ("expense_description", "actually it was $54", 54.0, None),  # was stored as the description
+        ("expense_description", "sorry, 54 not 45", 54.0, None),
+        ("expense_category", "oops, it was $54", 54.0, None),
+        ("expense_description", "taxi to the airport, $45", None, "taxi to the airport, $45"),  # the same amount
+        ("expense_description", "3 nights at the Hilton", None, "3 nights at the Hilton"),
+    ],
+)
+def test_a_new_amount_while_asked_something_else_corrects_it(
+    rt: Runtime, domain: dict[str, Any], requested: str, text: str, amount: float | None, description: str | None
+) -> None:
+    filled = {"expense_amount": 45.0, **({"expense_category": "travel"} if requested != "expense_category" else {})}
+    t = tracker("inform", text, active_loop="expense_form", requested_slot=requested, slots=filled, confidence=0.4)
+    events, messages = run_action(ValidateExpenseForm(), t, domain)
+    got = slots(events)
+    assert got.get("expense_amount") == amount and got.get("expense_description") == description, got
+    assert ("Got it: $54.00." in texts(messages)) == (amount is not None)
+
+
+def test_an_opening_message_takes_only_an_amount_marked_as_money(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = tracker("expense_claim", "claim my taxi from the 3rd, 54 euros", active_loop="expense_form")
+    assert slots(run_action(ValidateExpenseForm(), t, domain)[0])["expense_amount"] == 54.0
+    t = tracker("expense_claim", "claim 2 taxis", active_loop="expense_form")
+    assert "expense_amount" not in slots(run_action(ValidateExpenseForm(), t, domain)[0])
 
 
 # --- identity check ------------------------------------------------------------------------------

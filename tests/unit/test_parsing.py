@@ -1,7 +1,6 @@
 """Parsing of form answers: dates, times, amounts and choices, against a fixed 'today'."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
@@ -10,7 +9,6 @@ from actions.parsing import (
     find_dates,
     four_digits,
     leave_type_from_text,
-    parse_amount,
     parse_date,
     parse_datetime,
     person_name,
@@ -96,21 +94,6 @@ def test_parse_datetime(text: str, expected: dt.datetime) -> None:
 def test_parse_datetime_needs_a_time() -> None:
     """A day alone is not a meeting time."""
     assert parse_datetime("next friday", dt.datetime(2026, 3, 10, 10, 0)) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("$45.20", Decimal("45.20")),
-        ("1,200 dollars", Decimal("1200.0")),
-        ("it was 60", Decimal("60.0")),
-        ("zero", None),
-        ("0", None),
-        ("", None),
-    ],
-)
-def test_parse_amount(text: str, expected: Decimal | None) -> None:
-    assert parse_amount(text) == expected
 
 
 def test_choices_from_words() -> None:
