@@ -54,6 +54,10 @@ _DATE_PATTERNS = [
     ("month_day", re.compile(rf"\b({_MONTH})\.?\s+{_DAY}\b(?:,?\s*(\d{{4}}))?")),
     ("day_month", re.compile(rf"\b{_DAY}\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?")),
     ("relative_day", re.compile(r"\b(today|tomorrow|tmrw|day after tomorrow)\b")),
+    (
+        "past_day",
+        re.compile(rf"\b(day before yesterday|yesterday|(\d{{1,2}}|a|one|two|three) days? ago|last ({_WEEKDAY}))\b"),
+    ),
     ("in_days", re.compile(r"\bin\s+(\d{1,3}|a|one|two|three)\s+(day|days|week|weeks)\b")),
     ("weekday", re.compile(rf"\b(next\s+|this\s+|on\s+)?({_WEEKDAY})\b")),
     ("next_week", re.compile(r"\bnext\s+week\b")),
@@ -90,6 +94,12 @@ def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
     if kind == "relative_day":
         word = m.group(1)
         return today + dt.timedelta(days={"today": 0, "tomorrow": 1, "tmrw": 1}.get(word, 2))
+    if kind == "past_day":  # for sick days logged afterwards
+        if m.group(2):
+            return today - dt.timedelta(days=_WORD_NUMBERS.get(m.group(2)) or int(m.group(2)))
+        if m.group(3):
+            return today - dt.timedelta(days=(today.weekday() - WEEKDAYS[m.group(3)]) % 7 or 7)
+        return today - dt.timedelta(days=2 if m.group(1).startswith("day before") else 1)
     if kind == "in_days":
         n = _WORD_NUMBERS.get(m.group(1)) or int(m.group(1))
         return today + dt.timedelta(days=n * (7 if m.group(2).startswith("week") else 1))

@@ -16,6 +16,7 @@ EVAL = ROOT.parent / "shared" / "eval"
 WORK_INTENTS = [
     "pto_request",
     "pto_request_status",
+    "pto_cancel",  # ours: withdrawing a request started a new booking
     "pto_balance",
     "pto_used",
     "next_holiday",

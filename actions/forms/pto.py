@@ -31,6 +31,22 @@ SAME_DAY = re.compile(
 )
 
 
+SICK_DAYS_BACK = 30  # sick days can be logged afterwards, within a month; other leave is asked for ahead
+
+
+def earliest_start(leave_type: str | None, today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=SICK_DAYS_BACK) if leave_type == "sick" else today
+
+
+def too_early(start: dt.date, leave_type: str | None, today: dt.date) -> str | None:
+    """Why leave can't start on ``start``, if it can't: only sick days are logged after the fact."""
+    if start >= earliest_start(leave_type, today):
+        return None
+    if leave_type == "sick":
+        return f"{day(start)} is more than {SICK_DAYS_BACK} days ago; please ask HR to record sick leave that old."
+    return f"{day(start)} has already passed; leave has to start today or later (sick days can be logged afterwards)."
+
+
 def working_days_text(n: int) -> str:
     return f"{n} working day" if n == 1 else f"{n} working days"
 
@@ -64,8 +80,8 @@ def check_range(
     store: HRStore, employee_id: str, leave_type: str, start: dt.date, end: dt.date, today: dt.date
 ) -> RangeCheck:
     """Whether the employee can take ``leave_type`` from ``start`` to ``end``: dates, balance, overlaps."""
-    if start < today:
-        return RangeCheck(False, f"{day(start)} has already passed; leave has to start today or later.")
+    if (early := too_early(start, leave_type, today)) is not None:
+        return RangeCheck(False, early)
     if end < start:
         return RangeCheck(False, f"The last day ({day(end)}) is before the first ({day(start)}).")
     if (end - start).days > 120:
@@ -194,8 +210,8 @@ class ValidatePtoForm(FormValidation):
         start = _iso(value)
         if start is None:
             return {"leave_start": None}
-        if start < runtime().today():
-            dispatcher.utter_message(text=f"{day(start)} has already passed; leave has to start today or later.")
+        if (early := too_early(start, tracker.get_slot("leave_type"), runtime().today())) is not None:
+            dispatcher.utter_message(text=early)
             return {"leave_start": None}
         end = _iso(tracker.get_slot("leave_end"))
         if end is None or "leave_end" in tracker.slots_to_validate():

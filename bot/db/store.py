@@ -279,6 +279,49 @@ class HRStore:
             s.commit()
             return int(req.id)
 
+    def cancellable_leave(self, employee_id: str, today: dt.date) -> list[LeaveRecord]:
+        """Requests the employee can still withdraw: pending or approved, not started yet; soonest first."""
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(m.LeaveRequest)
+                .where(
+                    m.LeaveRequest.employee_id == employee_id,
+                    m.LeaveRequest.status.in_(["pending", "approved"]),
+                    m.LeaveRequest.start_date >= today,
+                )
+                .order_by(m.LeaveRequest.start_date, m.LeaveRequest.id)
+            )
+            return [
+                LeaveRecord(
+                    r.id, r.leave_type, r.start_date, r.end_date, Decimal(r.working_days), r.status, r.created_at
+                )
+                for r in rows
+            ]
+
+    def cancel_leave(self, employee_id: str, request_id: int, today: dt.date) -> LeaveRecord | None:
+        """Withdraws one of the employee's requests if it can still be withdrawn; the record as it was, or None."""
+        with self._sessions() as s:
+            row = s.get(m.LeaveRequest, request_id)
+            if (
+                row is None
+                or row.employee_id != employee_id
+                or row.status not in ("pending", "approved")
+                or row.start_date < today
+            ):
+                return None
+            record = LeaveRecord(
+                row.id,
+                row.leave_type,
+                row.start_date,
+                row.end_date,
+                Decimal(row.working_days),
+                row.status,
+                row.created_at,
+            )
+            row.status = "cancelled"
+            s.commit()
+            return record
+
     # -- pay and benefits ---------------------------------------------------------------------
     def next_payday(self, today: dt.date) -> dt.date | None:
         with self._sessions() as s:

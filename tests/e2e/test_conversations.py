@@ -75,6 +75,41 @@ def test_a_sick_day_is_booked_not_handed_to_hr(assistant: Assistant) -> None:
     assert (request.leave_type, request.start_date, request.end_date) == ("sick", day, day)
 
 
+def test_a_sick_day_is_logged_afterwards(assistant: Assistant) -> None:
+    """'yesterday', which the sick-leave question itself suggests, was refused as a date already passed."""
+    today, taken = dt.date.today(), assistant.store.leave_requests("E1011", 100)
+    day = next(
+        d
+        for d in (today - dt.timedelta(days=n) for n in range(1, 8))
+        if d.weekday() < 5
+        and not assistant.store.holidays_between(d, d)
+        and not any(r.start_date <= d <= r.end_date for r in taken)
+    )
+    sender = new_sender()
+    first = text_of(assistant.say(sender, f"i was off sick last {day:%A}, can you log it", employee="E1011"))
+    assert "last day" in first, first
+    confirm = text_of(assistant.say(sender, "just that day", employee="E1011"))
+    assert "1 working day," in confirm and "Shall I send it" in confirm, confirm
+    assert "Done: request #" in text_of(assistant.say(sender, "yes", employee="E1011"))
+    request = assistant.store.leave_requests("E1011", 1)[0]
+    assert (request.leave_type, request.start_date, request.end_date) == ("sick", day, day)
+
+
+def test_a_leave_request_is_withdrawn_with_its_button(assistant: Assistant) -> None:
+    """'withdraw my vacation request' started a new booking; now it offers the request, and the button cancels it."""
+    start, end = free_days(assistant, "E1012", 1, length=2)
+    request = assistant.store.request_leave("E1012", "vacation", start, end, 2)
+    sender = new_sender()
+    replies = assistant.say(sender, "i want to withdraw my vacation request", employee="E1012")
+    buttons = [b for r in replies for b in r.get("buttons") or []]
+    mine = [b for b in buttons if b["title"].startswith(f"Cancel #{request}:")]
+    assert mine, replies
+    assert next(r for r in assistant.store.leave_requests("E1012", 10) if r.id == request).status == "pending"
+    done = text_of(assistant.say(sender, mine[0]["payload"], employee="E1012"))
+    assert f"request #{request}" in done and "is cancelled" in done, done
+    assert next(r for r in assistant.store.leave_requests("E1012", 10) if r.id == request).status == "cancelled"
+
+
 def test_time_off_asks_which_kind(assistant: Assistant) -> None:
     """Time off could be any kind: asked, not presumed vacation; the "Sick leave" answer is no health matter."""
     sender = new_sender()

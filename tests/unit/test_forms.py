@@ -67,6 +67,28 @@ def test_a_question_interrupts_instead_of_filling(rt: Runtime, domain: dict[str,
     assert slots(events) == {}
 
 
+def test_sick_days_can_be_logged_afterwards_within_a_month(rt: Runtime, domain: dict[str, Any]) -> None:
+    """The sick-leave question suggests 'yesterday', which was refused as a date already passed."""
+    events, messages = run_action(
+        ValidatePtoForm(), pto("inform", "yesterday", "leave_start", leave_type="sick"), domain
+    )
+    assert slots(events) == {"leave_start": "2026-03-09"} and messages == []
+    _, messages = run_action(
+        ValidatePtoForm(), pto("inform", "yesterday", "leave_start", leave_type="vacation"), domain
+    )
+    assert "already passed" in texts(messages) and "sick days can be logged afterwards" in texts(messages)
+    events, messages = run_action(
+        ValidatePtoForm(), pto("inform", "february 7", "leave_start", leave_type="sick"), domain
+    )
+    assert slots(events) == {"leave_start": None} and "more than 30 days ago" in texts(messages)
+    ok = check_range(rt.store, DEMO, "sick", dt.date(2026, 3, 9), dt.date(2026, 3, 9), TODAY)
+    assert ok.ok and ok.working_days == 1
+    edge = TODAY - dt.timedelta(days=30)  # Sunday 8 February
+    assert check_range(rt.store, DEMO, "sick", edge, edge + dt.timedelta(days=2), TODAY).ok
+    too_old = check_range(rt.store, DEMO, "sick", edge - dt.timedelta(days=1), edge + dt.timedelta(days=2), TODAY)
+    assert not too_old.ok and "more than 30 days ago" in too_old.message
+
+
 def test_past_dates_and_reversed_ranges_are_refused(rt: Runtime, domain: dict[str, Any]) -> None:
     events, messages = run_action(
         ValidatePtoForm(), pto("inform", "march 2", "leave_start", leave_type="vacation"), domain

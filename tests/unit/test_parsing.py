@@ -35,6 +35,12 @@ TUESDAY = dt.date(2026, 3, 10)
         ("next week", dt.date(2026, 3, 16)),
         ("january 5", dt.date(2027, 1, 5)),  # already past this year: the next one
         ("Jan 5, 2026", dt.date(2026, 1, 5)),
+        ("yesterday", dt.date(2026, 3, 9)),  # sick days are logged afterwards
+        ("the day before yesterday", dt.date(2026, 3, 8)),
+        ("3 days ago", dt.date(2026, 3, 7)),
+        ("a day ago", dt.date(2026, 3, 9)),
+        ("last friday", dt.date(2026, 3, 6)),
+        ("last tuesday", dt.date(2026, 3, 3)),  # a week ago, not today
     ],
 )
 def test_parse_date_understands_common_forms(text: str, expected: dt.date) -> None:
