@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import intent_of, topic_intent, transcript
+from actions.context import intent_of, text_of, topic_intent, transcript
 from actions.conversation import cancel_events
 from actions.handoff_client import agents_available, send_escalation
 from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
@@ -24,6 +24,7 @@ from actions.runtime import off_loop, runtime
 from actions.tone import EAP, crisis_resources, skill_for
 from bot.db.store import ConversationRecord, HRStore, TicketRecord
 from bot.escalation import SENSITIVE_INTENTS, State
+from bot.person_request import team_named
 from bot.settings import load_settings
 
 CARE_REPLIES = {
@@ -128,7 +129,8 @@ class ActionEscalate(Action):
         # Every escalation is recorded and offered to live agents, also after an earlier request (a crisis
         # after a ticket must still reach a person now); only the fallback differs.
         await off_loop(rt.store.record_escalation, tracker.sender_id, profile.id, reason, evidence)
-        skill = "hr" if topic else skill_for(topic_intent(tracker))
+        # A sensitive topic goes to HR; otherwise the team asked for ("someone from payroll"), or the topic's.
+        skill = "hr" if topic else (team_named(text_of(tracker)) or skill_for(topic_intent(tracker)))
         settings = load_settings()
         handoff_url = settings.handoff_url
         if await agents_available(handoff_url, skill):

@@ -306,12 +306,18 @@ def month_named(text: str) -> int | None:
     return MONTHS[(m.group("month") or "may").lower()]
 
 
-_FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_FOUR_DIGITS = re.compile(r"(?<![\d.,$€£])(\d{4})(?!\d|[.,]\d|\s*(?:%|dollars?|am|pm)\b)")
+# "since 2019", "back in 2024", "march 2025": a year, not the code asked for
+_YEAR_BEFORE = re.compile(rf"\b(?:in|since|from|year|of|until|till|before|after|({_MONTH}))\.?\s*$", re.IGNORECASE)
 
 
 def four_digits(text: str) -> str | None:
-    m = _FOUR_DIGITS.search(text.replace(" ", ""))
-    return m.group(1) if m else None
+    """The four digits answered ("4821", "it's 48 21"), skipping years ("I've had it since 2019") and money."""
+    joined = re.sub(r"(?<=\d) (?=\d)", "", text)
+    for m in _FOUR_DIGITS.finditer(joined):
+        if not (m.group(1)[:2] in ("19", "20") and _YEAR_BEFORE.search(joined[: m.start()])):
+            return m.group(1)
+    return None
 
 
 _NAME_STOPWORDS = frozenset(

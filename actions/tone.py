@@ -28,7 +28,7 @@ from actions.handoff_client import agents_available
 from actions.runtime import off_loop, runtime
 from bot.escalation import Context, EscalationPolicy, State, Turn, is_external, offer_shown
 from bot.nlu.language import foreign_language
-from bot.person_request import asks_for_person
+from bot.person_request import asks_for_person, team_named
 from bot.settings import load_settings
 from bot.tone.crisis import KINDS as CRISIS_KINDS
 
@@ -173,7 +173,7 @@ class ActionScoreTone(Action):
             repeat = await off_loop(
                 repeat_contact, rt.store, employee, intent, tracker.sender_id, rt.today(), conversation_start(tracker)
             )
-        available = await agents_available(load_settings().handoff_url, skill_for(intent))
+        available = await agents_available(load_settings().handoff_url, team_named(text) or skill_for(intent))
         outcome = POLICY.decide(
             State.from_dict(tracker.get_slot("escalation_state")),
             turn,

@@ -52,3 +52,36 @@ def asks_for_person(text: str) -> bool:
         not NOT_A_REQUEST.search(lowered[max(0, match.start() - LOOK_BACK) : match.start()])
         for match in _ASK.finditer(lowered)
     )
+
+
+# The team a request names ("can someone from payroll call me"), checked before the topic decides.
+_TEAMS = [
+    ("payroll", r"payroll|finance|accounts"),
+    ("it", r"it support|tech support|helpdesk|help desk|service desk|i\.t\.?"),
+    ("hr", r"hr|human resources|people team|people ops"),
+]
+_FROM_TEAM = [
+    (
+        skill,
+        re.compile(
+            rf"\b(?:from|in|at) (?:the )?(?:{words})(?: team| department| dept)?\b"
+            rf"|\b(?:{words}) (?:person|people|team|agent|rep|someone|department)\b"
+        ),
+    )
+    for skill, words in _TEAMS
+]
+# "it" is a team only when written IT, or "from it" ("someone in it" is something else).
+_IT = re.compile(r"\b(?:from|in|at) (?:the )?IT\b|\bIT (?:person|people|team|agent|rep|department)\b")
+
+
+def team_named(text: str) -> str | None:
+    """The team (payroll, it, hr) a request for a person names, if it names one."""
+    lowered = normalise(text[:MAX_CHARS]).lower()
+    if not asks_for_person(text) and not re.search(rf"\b{_PERSON}", lowered):
+        return None
+    if _IT.search(text[:MAX_CHARS]) or re.search(r"\bfrom it\b", lowered):
+        return "it"
+    for skill, pattern in _FROM_TEAM:
+        if pattern.search(lowered):
+            return skill
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +25,17 @@ IT_INTENTS = ("password_reset", "account_locked")
 LOCKED_OUT = (
     "For your security I can't check your identity in chat again today. Please call the IT service "
     "desk on ext. 4357 or visit it with your badge."
+)
+
+# "I don't have my phone", "no idea", "I changed my number": the chat can't check them, the desk can.
+CANNOT_ANSWER = re.compile(
+    r"\b(?:don'?t|do not|can'?t|cannot|no longer) (?:have|know|remember|recall|find)\b|\bno idea\b|\bnot sure\b"
+    r"|\b(?:lost|forgot|forgotten|changed|new|broke|broken) (?:my )?(?:phone|number|mobile)\b|\bno phone\b",
+    re.IGNORECASE,
+)
+OTHER_WAY = (
+    "No problem. The IT service desk can check it's you another way: call ext. 4357 from a colleague's "
+    "phone, or visit it with your badge."
 )
 
 
@@ -59,6 +71,9 @@ class ValidateIdentityForm(FormValidation):
         code = four_digits(text_of(tracker))
         if code:
             return {"identity_code": code}
+        if CANNOT_ANSWER.search(text_of(tracker)):
+            dispatcher.utter_message(text=OTHER_WAY)  # no guess is counted: they said they can't answer
+            return {"identity_code": FAILED}
         return self.unclear(dispatcher, tracker, "identity_code", "Just the four digits, please (like 4821).")
 
     async def validate_identity_code(

@@ -110,6 +110,19 @@ def test_a_leave_request_is_withdrawn_with_its_button(assistant: Assistant) -> N
     assert next(r for r in assistant.store.leave_requests("E1012", 10) if r.id == request).status == "cancelled"
 
 
+def test_sour_thanks_is_not_welcomed(assistant: Assistant) -> None:
+    """'thanks for nothing' got "You're welcome!"; a plain thanks still does."""
+    sender = new_sender()
+    assistant.say(sender, "when is payday")
+    sour = assistant.say(sender, "thanks for nothing")
+    assert "Sorry I wasn't more help" in text_of(sour) and "You're welcome" not in text_of(sour), sour
+    assert [b["title"] for r in sour for b in r.get("buttons") or []] == ["Talk to a person"]
+    sender = new_sender()
+    assistant.say(sender, "when is payday")
+    reply = text_of(assistant.say(sender, "thanks, that's great"))
+    assert "Sorry" not in reply and ("welcome" in reply or "Happy to help" in reply), reply
+
+
 def test_time_off_asks_which_kind(assistant: Assistant) -> None:
     """Time off could be any kind: asked, not presumed vacation; the "Sick leave" answer is no health matter."""
     sender = new_sender()

@@ -218,6 +218,16 @@ def test_sensitive_topics_get_care_and_a_person(intent: str, rt: Runtime, domain
     assert rt.store.escalation("test-conversation") == ("sensitive_topic", {"intent": intent, "topic": intent})
 
 
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [("can someone from payroll call me", "Payroll"), ("i need to talk to someone in IT", "IT support")],
+)
+def test_a_request_for_a_team_goes_to_that_team(text: str, team: str, rt: Runtime, domain: dict[str, Any]) -> None:
+    """'can someone from payroll call me' (request_human) went to the People team."""
+    _, messages = run_action(ActionEscalate(), tracker("request_human", text), domain)
+    assert f"No one from {team} is free" in texts(messages), texts(messages)
+
+
 def test_escalation_without_agents_is_an_honest_ticket(rt: Runtime, domain: dict[str, Any]) -> None:
     """With no live agents, the employee is told so and gets a request carrying the transcript."""
     history = [{"event": "user", "text": "this is the third time it failed"}, {"event": "bot", "text": "Sorry"}]

@@ -427,6 +427,23 @@ def test_identity_check_then_reset(rt: Runtime, domain: dict[str, Any]) -> None:
     assert rt.store.tickets(DEMO, open_only=True)[0].category == "password_reset"
 
 
+@pytest.mark.parametrize("text", ["i don't have my phone with me", "no idea, I changed my number", "can't remember"])
+def test_no_code_to_give_gets_another_way_and_counts_no_guess(rt: Runtime, domain: dict[str, Any], text: str) -> None:
+    t = tracker("inform", text, active_loop="identity_form", requested_slot="identity_code", confidence=0.3)
+    events, messages = run_action(ValidateIdentityForm(), t, domain)
+    assert slots(events)["identity_code"] == FAILED and "call ext. 4357" in texts(messages)
+    assert rt.store.failed_identity_checks(DEMO, rt.now() - dt.timedelta(hours=24)) == 0
+
+
+def test_a_year_is_not_a_guess_at_the_code(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'I've had this password since 2019' counted as a wrong code."""
+    text = "i've had the same password since 2019"
+    t = tracker("inform", text, active_loop="identity_form", requested_slot="identity_code", confidence=0.3)
+    events, messages = run_action(ValidateIdentityForm(), t, domain)
+    assert slots(events)["identity_code"] is None and "Just the four digits" in texts(messages)
+    assert rt.store.failed_identity_checks(DEMO, rt.now() - dt.timedelta(hours=24)) == 0
+
+
 def test_identity_check_gives_up_after_three_wrong_codes(rt: Runtime, domain: dict[str, Any]) -> None:
     code = rt.store.profile(DEMO).phone_last4
     wrong = f"{(int(code) + 1) % 10000:04d}"

@@ -116,3 +116,22 @@ def test_choices_from_words() -> None:
     assert four_digits("it's 48 21") == "4821"
     assert four_digits("12345") is None
     assert person_name("set up a meeting with Jordan Lee tomorrow at 3pm") == "Jordan Lee"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("4821", "4821"),
+        ("it's 48 21", "4821"),
+        ("ends in 4821", "4821"),
+        ("555-123-4567", "4567"),
+        ("since 2019, and the code is 4821", "4821"),
+        ("i've had this password since 2019", None),  # a year, not a guess
+        ("march 2025", None),
+        ("12345", None),
+        ("$1234", None),
+        ("1234.50", None),
+    ],
+)
+def test_four_digits_skips_years_money_and_longer_numbers(text: str, code: str | None) -> None:
+    assert four_digits(text) == code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.person_request import asks_for_person
+from bot.person_request import asks_for_person, team_named
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,23 @@ def test_asking_for_a_person(text: str) -> None:
 )
 def test_not_asking_for_a_person(text: str) -> None:
     assert not asks_for_person(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("can someone from payroll call me", "payroll"),
+        ("speak to someone in the finance team please", "payroll"),
+        ("i want to talk to someone in IT", "it"),
+        ("i want to talk to someone from it", "it"),
+        ("put me through to a tech support agent", "it"),
+        ("put me through to an HR person", "hr"),
+        ("i need a real person", None),  # the topic decides
+        ("can someone help, i've been stuck on it for hours", None),
+        ("can i talk to a human in it please", None),  # "in it": not the team
+        ("my payslip from payroll is wrong", None),  # no person asked for
+    ],
+)
+def test_the_team_a_request_names(text: str, team: str | None) -> None:
+    """'can someone from payroll call me' went to the HR queue: the topic (a request for a person) said HR."""
+    assert team_named(text) == team
