@@ -12,9 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from actions.it_tickets import asks_to_open_ticket, describes_problem, fault_category, open_ticket_for
+from actions.it_tickets import (
+    asks_how_to_get,
+    asks_to_open_ticket,
+    describes_problem,
+    fault_category,
+    open_ticket_for,
+)
 from actions.knowledge import find_policy, policy_titles
 from actions.parsing import leave_type_from_text, month_named, ticket_number
+from actions.profiles import NEW_HIRE_DAYS
 from bot.db.store import HRStore, Profile
 
 
@@ -386,6 +393,14 @@ def vpn_issue(a: Ask) -> Reply:
 
 
 def hardware_issue(a: Ask) -> Reply:
+    if asks_how_to_get(a.text):  # a new hire's "where do I get my laptop?" opened a fault ticket
+        first_days = " on your first day" if a.profile.tenure_days(a.today) <= NEW_HIRE_DAYS else ""
+        return Reply(
+            f"Laptops and other equipment are handed out by IT{first_days}: pick them up at the IT desk on "
+            "your floor, with your badge. Anything extra (a second monitor, a headset) needs your manager's "
+            "approval, which IT asks for. If something you were promised hasn't arrived, say \"open a "
+            "ticket\" and tell me what's missing."
+        )
     return it_ticket(a, "hardware")
 
 

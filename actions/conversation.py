@@ -10,10 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ANSWERS, Ask, Reply, relative_day, tickets_opened_here
 from actions.context import intent_of, text_of
-from actions.profiles import NO_PROFILE, load_profile
+from actions.profiles import NEW_HIRE_DAYS, NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 
-NEW_HIRE_DAYS = 30
 FORM_SLOTS = {
     "pto_form": ["leave_type", "leave_start", "leave_end", "leave_confirmed"],
     "meeting_form": ["meeting_attendee", "meeting_time"],

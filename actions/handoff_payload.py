@@ -11,7 +11,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.conversation import NEW_HIRE_DAYS
+from actions.profiles import NEW_HIRE_DAYS
 from bot.db.store import ConversationRecord, Profile, TicketRecord
 
 HISTORY_LIMIT = 5

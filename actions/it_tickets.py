@@ -61,6 +61,22 @@ _REQUEST_WORDS = re.compile(
 MIN_PROBLEM_WORDS = 2  # "open a ticket" alone says nothing IT could act on
 
 
+_WHERE_TO_GET = re.compile(
+    r"\b(?:where|how|when|who)\b[^.?!]{0,40}\b(?:get|pick up|collect|receive|request|order|obtain|issued?|given)\b",
+    re.IGNORECASE,
+)
+_FAULT_WORDS = re.compile(
+    r"\b(?:broken|broke|not working|isn'?t working|won'?t|doesn'?t|does not|can'?t|cannot|error|stopped|died|dead|"
+    r"crash\w*|flicker\w*|slow|cracked|faulty|issue|problem|keeps|fails?|failing|replace\w*|lost|stolen|spilled)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_to_get(text: str) -> bool:
+    """'where do I get my laptop?' asks how equipment is issued: no fault to open a ticket for."""
+    return bool(_WHERE_TO_GET.search(text or "")) and not _FAULT_WORDS.search(text or "")
+
+
 def things_named(text: str) -> frozenset[str]:
     """The devices and applications a message names, as group names ('screen' and 'monitor' are one)."""
     return frozenset(thing for thing, pattern in _THING_PATTERNS.items() if pattern.search(text or ""))

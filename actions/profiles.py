@@ -8,6 +8,8 @@ from actions.context import employee_id
 from actions.runtime import Runtime, off_loop
 from bot.db.store import Profile, UnknownEmployee
 
+NEW_HIRE_DAYS = 30  # the first month: greeted with onboarding, equipment handed out on the first day
+
 NO_PROFILE = (
     "I can't tell which employee you are, so I can't look up your records. Please open the chat from "
     "the intranet (it signs you in), or ask me a general question."

@@ -152,6 +152,18 @@ def test_a_different_device_gets_its_own_ticket(rt: Runtime, domain: dict[str, A
     assert "already have ticket #" in texts(follow_up)
 
 
+def test_asking_where_to_get_a_laptop_opens_no_ticket(rt: Runtime, domain: dict[str, Any]) -> None:
+    """A new hire's "where do I get my laptop?" opened a hardware fault ticket."""
+    before = len(rt.store.tickets(NEW_HIRE))
+    t = tracker("hardware_issue", "where do I get my laptop?", employee=NEW_HIRE)
+    _, messages = run_action(ActionAnswer(), t, domain)
+    assert "handed out by IT on your first day" in texts(messages) and "ticket #" not in texts(messages)
+    assert len(rt.store.tickets(NEW_HIRE)) == before
+    t = tracker("hardware_issue", "how do i get my laptop fixed, it won't boot", employee=NEW_HIRE)
+    _, fault = run_action(ActionAnswer(), t, domain)
+    assert "opened IT ticket #" in texts(fault)
+
+
 @pytest.mark.parametrize("employee", [None, "E9999"])
 def test_unknown_employee_is_told_why(employee: str | None, rt: Runtime, domain: dict[str, Any]) -> None:
     """Without a known employee id there is no lookup and an explanation instead."""

@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from actions.it_tickets import asks_to_open_ticket, describes_problem, fault_category, open_ticket_for, things_named
+from actions.it_tickets import (
+    asks_how_to_get,
+    asks_to_open_ticket,
+    describes_problem,
+    fault_category,
+    open_ticket_for,
+    things_named,
+)
 from bot.db.store import TicketRecord
 
 NOW = dt.datetime(2026, 3, 9, 9, 0)
@@ -75,3 +82,19 @@ def test_a_report_adds_to_the_open_ticket_only_when_it_is_about_the_same_thing()
     assert open_ticket_for(tickets, "access", "I also need access to Salesforce") is None
     assert open_ticket_for(tickets, "access", "still no jira access") == tickets[1]
     assert open_ticket_for(tickets, "vpn", "vpn down") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("where do I get my laptop?", True),
+        ("when will I receive my monitor", True),
+        ("how do I request a second screen", True),
+        ("who do I collect my badge from", True),
+        ("how do i get my laptop fixed, it won't boot", False),
+        ("my laptop is broken, where do I get a new one", False),
+        ("my headset stopped working", False),
+    ],
+)
+def test_asking_how_equipment_is_issued_is_no_fault(text: str, wanted: bool) -> None:
+    assert asks_how_to_get(text) is wanted
