@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -43,15 +44,87 @@ def find_person(store: HRStore, text: str, exclude: str | None) -> list[tuple[st
     return []
 
 
+MEETING = dt.timedelta(minutes=30)
+DAY_START, DAY_END = dt.time(8, 0), dt.time(18, 0)
+SEARCH_DAYS = 7  # how far ahead a free slot is looked for
+
+
 def check_time(moment: dt.datetime, now: dt.datetime) -> str | None:
     """Why ``moment`` can't be booked, or None when it can."""
     if moment <= now:
         return "That time has already passed."
     if moment.weekday() >= 5:
         return "That's a weekend; pick a working day."
-    if not dt.time(8, 0) <= moment.time() <= dt.time(18, 0):
-        return "Meetings can be booked between 8:00 and 18:00."
+    end = moment + MEETING
+    if not (moment.time() >= DAY_START and end.date() == moment.date() and end.time() <= DAY_END):
+        return "Meetings can be booked between 8:00 and 18:00 (the last one starts at 17:30)."
     return None
+
+
+@dataclass(frozen=True)
+class Calendars:
+    """Who is busy when, over the days a meeting could be moved to: read once, checked many times."""
+
+    busy: dict[str, list[tuple[dt.datetime, dt.datetime, str]]]  # employee -> (start, end, title)
+    away: dict[str, set[dt.date]]  # employee -> days on leave (pending or approved)
+
+    def clash(self, moment: dt.datetime, organizer: str, attendee: str | None, name: str) -> str | None:
+        """Why the two can't meet at ``moment``; the colleague's meetings stay private."""
+        end, first = moment + MEETING, name.split(" ")[0]
+        if moment.date() in self.away.get(organizer, set()):
+            return "You're on leave that day."
+        if attendee and moment.date() in self.away.get(attendee, set()):
+            return f"{first} is on leave that day."
+        mine = [t for s, e, t in self.busy.get(organizer, []) if s < end and moment < e]
+        if mine:
+            return f"You already have {mine[0]} then."
+        if attendee and any(s < end and moment < e for s, e, _ in self.busy.get(attendee, [])):
+            return f"{first} is busy at that time."
+        return None
+
+    def next_free(
+        self, after: dt.datetime, now: dt.datetime, organizer: str, attendee: str | None
+    ) -> dt.datetime | None:
+        """The first half-hour both are free, from ``after`` on, within ``SEARCH_DAYS``."""
+        slot = after.replace(second=0, microsecond=0)
+        if slot.minute % 30:
+            slot += dt.timedelta(minutes=30 - slot.minute % 30)
+        while slot < after + dt.timedelta(days=SEARCH_DAYS):
+            if check_time(slot, now) is None and self.clash(slot, organizer, attendee, "") is None:
+                return slot
+            slot += MEETING
+        return None
+
+
+def read_calendars(store: HRStore, people: list[str], start: dt.datetime) -> Calendars:
+    end = start + dt.timedelta(days=SEARCH_DAYS + 1)
+    busy: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = {}
+    away: dict[str, set[dt.date]] = {}
+    for who in people:
+        busy[who] = [
+            (m.starts_at, m.starts_at + dt.timedelta(minutes=m.minutes), m.title)
+            for m in store.meetings(who, start - dt.timedelta(hours=8), end)
+        ]
+        away[who] = {
+            r.start_date + dt.timedelta(days=i)
+            for r in store.overlapping_leave(who, start.date(), end.date())
+            for i in range((r.end_date - r.start_date).days + 1)
+        }
+    return Calendars(busy, away)
+
+
+def meeting_clash(
+    store: HRStore, organizer: str, attendee: str | None, moment: dt.datetime, now: dt.datetime
+) -> str | None:
+    """Why they can't meet then, with the next time both are free; None when the slot is free."""
+    calendars = read_calendars(store, [p for p in (organizer, attendee) if p], moment)
+    name = store.profile(attendee).name if attendee else ""
+    problem = calendars.clash(moment, organizer, attendee, name)
+    if problem is None:
+        return None
+    free = calendars.next_free(moment, now, organizer, attendee)
+    who = "you're both" if attendee else "you're"
+    return f"{problem} The next time {who} free is {free:%A %-d %B at %H:%M}." if free else problem
 
 
 class ValidateMeetingForm(FormValidation):
@@ -106,7 +179,14 @@ class ValidateMeetingForm(FormValidation):
     ) -> dict[str, Any]:
         if not value:
             return {"meeting_time": None}
-        problem = check_time(dt.datetime.fromisoformat(str(value)), runtime().now())
+        rt, moment = runtime(), dt.datetime.fromisoformat(str(value))
+        problem = check_time(moment, rt.now())
+        organizer, attendee = employee_id(tracker), tracker.get_slot("meeting_attendee")
+        if problem is None and organizer:
+            try:
+                problem = await off_loop(meeting_clash, rt.store, organizer, attendee, moment, rt.now())
+            except UnknownEmployee:
+                problem = None  # the attendee question reports it
         if problem:
             dispatcher.utter_message(text=problem)
             return {"meeting_time": None}
@@ -132,6 +212,10 @@ class ActionSubmitMeeting(Action):
             other = (await off_loop(rt.store.profile, str(other_id))).name
         except UnknownEmployee:
             dispatcher.utter_message(text="I couldn't find that colleague any more, so I booked nothing.")
+            return clear
+        clash = await off_loop(meeting_clash, rt.store, profile.id, str(other_id), moment, rt.now())
+        if clash:  # booked by someone else since the time was chosen
+            dispatcher.utter_message(text=f"I couldn't book it: {clash}")
             return clear
         meeting_id = await off_loop(
             rt.store.book_meeting,

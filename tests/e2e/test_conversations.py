@@ -123,6 +123,17 @@ def test_sour_thanks_is_not_welcomed(assistant: Assistant) -> None:
     assert "Sorry" not in reply and ("welcome" in reply or "Happy to help" in reply), reply
 
 
+def test_a_meeting_is_not_booked_over_another(assistant: Assistant) -> None:
+    """Two colleagues asking for Jordan at the same time both got 'Booked'."""
+    day, _ = free_days(assistant, "E1013", 3)
+    ask = f"set up a meeting with jordan lee on {day:%B %-d} at 10:30"
+    first = text_of(assistant.say(new_sender(), ask, employee="E1013"))
+    assert f"Booked: 30 minutes with Jordan Lee on {day:%A %-d %B} at 10:30" in first, first
+    second = text_of(assistant.say(new_sender(), ask, employee="E1014"))
+    assert "Jordan is busy at that time" in second and "Booked" not in second, second
+    assert f"The next time you're both free is {day:%A %-d %B} at 11:00" in second, second
+
+
 def test_time_off_asks_which_kind(assistant: Assistant) -> None:
     """Time off could be any kind: asked, not presumed vacation; the "Sick leave" answer is no health matter."""
     sender = new_sender()

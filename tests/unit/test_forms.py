@@ -321,6 +321,42 @@ def test_meeting_time_rules(rt: Runtime, domain: dict[str, Any]) -> None:
     assert slots(events) == {"meeting_attendee": None} and "couldn't find anyone" in texts(messages)
 
 
+def meeting_time(domain: dict[str, Any], text: str, attendee: str, employee: str = DEMO) -> tuple[Any, str]:
+    filled = {"meeting_attendee": attendee}
+    t = tracker(
+        "inform", text, active_loop="meeting_form", requested_slot="meeting_time", slots=filled, employee=employee
+    )
+    events, messages = run_action(ValidateMeetingForm(), t, domain)
+    return slots(events).get("meeting_time"), texts(messages)
+
+
+def test_a_meeting_never_double_books_and_says_when_both_are_free(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Alex has a 1:1 with Jordan tomorrow 12:00-12:30 (seeded): it was booked over."""
+    mine = meeting_time(domain, "tomorrow at 12:15", "E1003")
+    assert mine == (
+        None,
+        "You already have 1:1 with Jordan then. The next time you're both free is Wednesday 11 March at 12:30.",
+    )
+    theirs = meeting_time(
+        domain, "tomorrow at noon", "E1000", employee=BRIEF
+    )  # Jordan is busy: the title stays private
+    assert theirs == (
+        None,
+        "Jordan is busy at that time. The next time you're both free is Wednesday 11 March at 12:30.",
+    )
+    assert meeting_time(domain, "tomorrow at 12:30", "E1003")[0] == "2026-03-11T12:30"
+    rt.store.request_leave("E1003", "vacation", dt.date(2026, 3, 16), dt.date(2026, 3, 16), 1)
+    away = meeting_time(domain, "monday at 10am", "E1003")
+    assert away == (None, "Sam is on leave that day. The next time you're both free is Tuesday 17 March at 08:00.")
+
+
+def test_the_last_meeting_of_the_day_starts_at_half_past_five(rt: Runtime, domain: dict[str, Any]) -> None:
+    """17:45 was booked although it ends after 18:00."""
+    assert meeting_time(domain, "tomorrow at 17:30", "E1003")[0] == "2026-03-11T17:30"
+    late, reason = meeting_time(domain, "tomorrow at 17:45", "E1003")
+    assert late is None and "the last one starts at 17:30" in reason
+
+
 # --- expenses ------------------------------------------------------------------------------------
 
 
