@@ -55,6 +55,10 @@ _DATE_PATTERNS = [
     ("day_month", re.compile(rf"\b{_DAY}\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?")),
     ("relative_day", re.compile(r"\b(today|tomorrow|tmrw|day after tomorrow)\b")),
     (
+        "named_day",
+        re.compile(r"\b(christmas eve|xmas eve|christmas day|christmas|xmas|boxing day|new year'?s eve|nye)\b"),
+    ),
+    (
         "past_day",
         re.compile(rf"\b(day before yesterday|yesterday|(\d{{1,2}}|a|one|two|three) days? ago|last ({_WEEKDAY}))\b"),
     ),
@@ -94,6 +98,12 @@ def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
     if kind == "relative_day":
         word = m.group(1)
         return today + dt.timedelta(days={"today": 0, "tomorrow": 1, "tmrw": 1}.get(word, 2))
+    if kind == "named_day":
+        word = m.group(1)
+        month, day = (12, 24) if "eve" in word and "year" not in word else (12, 26) if "boxing" in word else (12, 25)
+        if "year" in word or word == "nye":
+            month, day = 12, 31
+        return _future_year(month, day, today, None)
     if kind == "past_day":  # for sick days logged afterwards
         if m.group(2):
             return today - dt.timedelta(days=_WORD_NUMBERS.get(m.group(2)) or int(m.group(2)))
@@ -183,6 +193,36 @@ def find_dates(text: str, today: dt.date) -> list[dt.date]:
             day += dt.timedelta(weeks=(dates[-1] - day).days // 7 + 1)
         dates.append(day)
     return dates
+
+
+_DURATION = re.compile(
+    r"(?<!\bin )\b(?:for\s+)?(\d{1,2}|a|one|two|three|four|five)\s+(?:full\s+)?(working\s+days?|days?|weeks?)\b(?!\s+ago)"
+)
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def duration_end(text: str, start: dt.date) -> dt.date | None:
+    """The last day of "2 weeks starting monday" or "3 days from the 14th": weeks end the day before the same
+    weekday (the Friday, when that is a weekend day), days count working days (weekends skipped). None
+    without a length, or for one longer than leave booked here (8 weeks, 40 days)."""
+    m = _DURATION.search(text.lower())
+    if not m:
+        return None
+    n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
+    if m.group(2).startswith("week"):
+        if n > 8:
+            return None
+        end = start + dt.timedelta(days=7 * n - 1)
+        while end.weekday() >= 5 and end > start:
+            end -= dt.timedelta(days=1)
+        return end
+    if n > 40:
+        return None
+    end, left = start, n - 1
+    while left > 0:
+        end += dt.timedelta(days=1)
+        left -= end.weekday() < 5
+    return end
 
 
 def parse_date(text: str, today: dt.date) -> dt.date | None:

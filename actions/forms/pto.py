@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import day, days
 from actions.context import intent_of, text_of
 from actions.forms.base import FormValidation, is_requested
-from actions.parsing import find_dates, leave_type_from_text
+from actions.parsing import duration_end, find_dates, leave_type_from_text
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 from bot.db.store import HRStore, working_days
@@ -142,18 +142,12 @@ class ValidatePtoForm(FormValidation):
     ) -> dict[str, Any]:
         text, today = text_of(tracker), runtime().today()
         dates = find_dates(text, today)
+        opening = tracker.get_slot("requested_slot") is None  # the request itself may name the dates
+        if dates and (opening or is_requested(tracker, "leave_start")):
+            end = dates[1] if len(dates) > 1 else duration_end(text, dates[0])  # "2 weeks starting monday"
+            return {"leave_start": dates[0].isoformat(), **({"leave_end": end.isoformat()} if end else {})}
         if is_requested(tracker, "leave_start"):
-            if dates:
-                return {
-                    "leave_start": dates[0].isoformat(),
-                    **({"leave_end": dates[1].isoformat()} if len(dates) > 1 else {}),
-                }
             return self.unclear(dispatcher, tracker, "leave_start", DATE_HINT)
-        if tracker.get_slot("requested_slot") is None and dates:  # the request itself named the dates
-            found = {"leave_start": dates[0].isoformat()}
-            if len(dates) > 1:
-                found["leave_end"] = dates[1].isoformat()
-            return found
         if is_requested(tracker, "leave_confirmed") and dates and not self.interrupted(tracker):
             return _changes(text, dates)
         return {}
@@ -168,6 +162,8 @@ class ValidatePtoForm(FormValidation):
         if dates:
             return {"leave_end": dates[-1].isoformat()}
         start = tracker.get_slot("leave_start")
+        if start and (end := duration_end(text, dt.date.fromisoformat(start))):  # "for a week"
+            return {"leave_end": end.isoformat()}
         if start and (SAME_DAY.search(text) or intent_of(tracker) == "affirm"):
             return {"leave_end": start}
         return self.unclear(dispatcher, tracker, "leave_end", DATE_HINT)

@@ -67,6 +67,13 @@ def test_a_question_interrupts_instead_of_filling(rt: Runtime, domain: dict[str,
     assert slots(events) == {}
 
 
+def test_a_length_fills_the_last_day(rt: Runtime, domain: dict[str, Any]) -> None:
+    t = pto("pto_request", "i'd like 2 weeks of vacation starting april 6", None)
+    assert slots(run_action(ValidatePtoForm(), t, domain)[0])["leave_end"] == "2026-04-17"
+    t = pto("inform", "for a week", "leave_end", leave_type="vacation", leave_start="2026-04-06")
+    assert slots(run_action(ValidatePtoForm(), t, domain)[0])["leave_end"] == "2026-04-10"
+
+
 def test_sick_days_can_be_logged_afterwards_within_a_month(rt: Runtime, domain: dict[str, Any]) -> None:
     """The sick-leave question suggests 'yesterday', which was refused as a date already passed."""
     events, messages = run_action(

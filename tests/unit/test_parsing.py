@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from actions.parsing import (
+    duration_end,
     expense_category_from_text,
     find_dates,
     four_digits,
@@ -135,3 +136,34 @@ def test_choices_from_words() -> None:
 )
 def test_four_digits_skips_years_money_and_longer_numbers(text: str, code: str | None) -> None:
     assert four_digits(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("christmas eve", dt.date(2026, 12, 24)),
+        ("xmas", dt.date(2026, 12, 25)),
+        ("boxing day", dt.date(2026, 12, 26)),
+        ("new year's eve", dt.date(2026, 12, 31)),
+    ],
+)
+def test_named_days(text: str, expected: dt.date) -> None:
+    """'christmas eve' was no date at all."""
+    assert parse_date(f"can i take {text} off", TUESDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2 weeks starting monday", dt.date(2026, 3, 16), dt.date(2026, 3, 27)),  # to the Friday
+        ("a week from the 18th", dt.date(2026, 3, 18), dt.date(2026, 3, 24)),
+        ("3 days from friday", dt.date(2026, 3, 13), dt.date(2026, 3, 17)),  # working days: Fri, Mon, Tue
+        ("for 1 day on friday", dt.date(2026, 3, 13), dt.date(2026, 3, 13)),
+        ("friday, in 3 days", dt.date(2026, 3, 13), None),  # "in 3 days" is a date, not a length
+        ("20 weeks from monday", dt.date(2026, 3, 16), None),  # too long to be leave booked here
+    ],
+)
+def test_a_length_gives_the_last_day(text: str, start: dt.date, end: dt.date | None) -> None:
+    """ "2 weeks starting monday" took only the Monday and asked for the last day."""
+    assert find_dates(text, TUESDAY)[0] == start
+    assert duration_end(text, start) == end
