@@ -9,6 +9,7 @@ request carrying the transcript.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -47,6 +48,12 @@ CARE_REPLIES = {
         "what's happening and your options in confidence. " + EAP
     ),
 }
+# "I'm pregnant" is read as health; "I'm sorry you're not well" is the wrong thing to say.
+PREGNANCY = re.compile(r"\b(?:pregnan\w*|expecting a baby|expecting a child|having a baby|maternity)\b", re.IGNORECASE)
+PREGNANCY_CARE = (
+    "Thank you for telling me. HR can talk you through parental leave (16 weeks at full pay for birthing "
+    "parents), time off for appointments and any adjustments at work, in confidence."
+)
 OPENERS = {
     "crisis": "",  # the resources message already opened with a caring line
     "acute_distress": "I'm really sorry; I can tell this is upsetting.",
@@ -116,6 +123,10 @@ class ActionEscalate(Action):
         if topic:
             events.append(SlotSet("sensitive_topic", topic))
         opener = CARE_REPLIES.get(str(topic), "") if reason == "sensitive_topic" else OPENERS.get(reason, "")
+        if topic == "health_leave" and PREGNANCY.search(text_of(tracker)):
+            opener = PREGNANCY_CARE
+        elif reason == "acute_distress" and evidence.get("tone") in ("anxious", "sad"):
+            opener = f"{opener} {EAP}"  # a panic attack or despair: someone to talk to right now, too
         escalation = tracker.get_slot("escalation") or {}
         if isinstance(escalation, dict) and escalation.get("crisis"):
             dispatcher.utter_message(text=crisis_resources(evidence.get("crisis_kinds")))  # first, whatever happens

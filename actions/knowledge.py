@@ -18,6 +18,23 @@ POLICIES: list[tuple[tuple[str, ...], str, str]] = [
         "required in the warehouse.",
     ),
     (
+        (
+            "resign",
+            "notice period",
+            "quit my job",
+            "quitting",
+            "hand in my notice",
+            "handing in my notice",
+            "leaving the company",
+            "two weeks notice",
+            "2 weeks notice",
+        ),
+        "Resigning",
+        "Give your notice in writing to your manager: two weeks for most roles, four for managers (your contract "
+        "says which). Unused vacation days are paid with your final pay, and HR sends a leaver's checklist "
+        "(equipment, benefits, 401(k)).",
+    ),
+    (
         ("parental", "maternity", "paternity", "baby", "adoption"),
         "Parental leave",
         "Birthing parents get 16 weeks at full pay, other parents 8 weeks, usable within a year of the birth or "

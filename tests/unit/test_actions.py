@@ -9,8 +9,9 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.answers import ANSWERS
-from actions.care import CARE_REPLIES, ActionEscalate
+from actions.care import CARE_REPLIES, PREGNANCY_CARE, ActionEscalate
 from actions.conversation import ActionAnswer, ActionCancelForm, ActionGreet, ActionSessionStart
+from actions.knowledge import find_policy
 from actions.profiles import NO_PROFILE
 from actions.runtime import Runtime
 from tests.conftest import run_action
@@ -238,6 +239,28 @@ def test_a_request_for_a_team_goes_to_that_team(text: str, team: str, rt: Runtim
     """'can someone from payroll call me' (request_human) went to the People team."""
     _, messages = run_action(ActionEscalate(), tracker("request_human", text), domain)
     assert f"No one from {team} is free" in texts(messages), texts(messages)
+
+
+def test_pregnancy_is_not_met_with_get_well_soon(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'I'm pregnant' is read as health and got "I'm sorry you're not well"."""
+    _, messages = run_action(ActionEscalate(), tracker("health_leave", "i just found out i'm pregnant"), domain)
+    assert texts(messages).startswith(PREGNANCY_CARE) and "not well" not in texts(messages)
+    _, flu = run_action(ActionEscalate(), tracker("health_leave", "i've got a chronic illness"), domain)
+    assert texts(flu).startswith(CARE_REPLIES["health_leave"])
+
+
+@pytest.mark.parametrize(("tone", "eap"), [("anxious", True), ("sad", True), ("angry", False)])
+def test_acute_anxiety_or_sadness_also_gets_the_eap(tone: str, eap: bool, rt: Runtime, domain: dict[str, Any]) -> None:
+    """A panic attack got "I can tell this is upsetting" and a ticket, but no one to talk to right now."""
+    decision = {"decision": "escalate", "reason": "acute_distress", "evidence": {"tone": tone}}
+    t = tracker("out_of_scope", "i'm having a panic attack, i can't breathe", slots={"escalation": decision})
+    _, messages = run_action(ActionEscalate(), t, domain)
+    assert ("1-800-555-0199" in texts(messages)) is eap
+
+
+def test_resigning_has_a_policy_answer() -> None:
+    assert find_policy("how much notice do i have to give if i resign") is not None
+    assert find_policy("how much notice do i have to give if i resign")[0] == "Resigning"  # type: ignore[index]
 
 
 def test_escalation_without_agents_is_an_honest_ticket(rt: Runtime, domain: dict[str, Any]) -> None:
