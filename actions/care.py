@@ -22,7 +22,7 @@ from actions.handoff_client import agents_available, send_escalation
 from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
 from actions.profiles import load_profile
 from actions.runtime import off_loop, runtime
-from actions.tone import EAP, crisis_resources, skill_for
+from actions.tone import EAP, crisis_resources, offer_person, skill_for
 from bot.db.store import ConversationRecord, HRStore, TicketRecord
 from bot.escalation import SENSITIVE_INTENTS, State
 from bot.person_request import team_named
@@ -107,11 +107,43 @@ def reason_for(tracker: Tracker) -> tuple[str, dict[str, Any]]:
     return "explicit_request", {"intent": intent}
 
 
+TALK_BUTTON = {"title": "Talk to someone in HR", "payload": "I'd like to talk to a person"}
+UNSURE_TOPIC = (
+    "I want to be sure I understand, as this sounds like it matters. Could you tell me a bit more? If it's "
+    "something personal, I can bring in someone from HR, in confidence."
+)
+UNSURE_OFFER = (
+    "It sounds like something's weighing on you. Would you like me to bring in someone from HR to talk it "
+    "through, in confidence?"
+)
+
+
+def unsure_topic(tracker: Tracker) -> str | None:
+    """The policy's decision when the rules sent a sensitive topic here although the policy did not escalate.
+
+    The rules take every ``report_harassment``/``bereavement``/``health_leave``/``job_security`` message here;
+    the policy escalates a topic only when the NLU is sure of it. "I'm pregnant and not sure how to tell my
+    manager" read as harassment at 0.45 got the harassment reply and a request for HR."""
+    escalation = tracker.get_slot("escalation")
+    if not isinstance(escalation, dict) or intent_of(tracker) not in SENSITIVE_INTENTS:
+        return None
+    if escalation.get("reason") == "already_escalated":
+        return None  # with people or a request already: this is added to it as before
+    decision = escalation.get("decision")
+    return str(decision) if decision in ("continue", "offer") else None
+
+
 class ActionEscalate(Action):
     def name(self) -> str:
         return "action_escalate"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        unsure = unsure_topic(tracker)
+        if unsure == "offer":
+            return offer_person(dispatcher, tracker, UNSURE_OFFER)
+        if unsure == "continue":
+            dispatcher.utter_message(text=UNSURE_TOPIC, buttons=[TALK_BUTTON])
+            return []
         rt = runtime()
         reason, evidence = reason_for(tracker)
         topic = evidence.get("topic") if reason == "sensitive_topic" else tracker.get_slot("sensitive_topic")

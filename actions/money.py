@@ -1,6 +1,6 @@
 """Reading a money amount out of what an employee typed, for expense claims.
 
-"Taxi on the 3rd, $54" is $54, not 3: a number marked as money (a currency sign or word) wins over a
+"Taxi on the 3rd, $54" is $54, not 3: a number marked as money (a currency sign or word, or cents) wins over a
 bare one, and dates, ordinals, times and percentages are never amounts. Thousands separators and a
 decimal comma are both read ("1,200", "12,50", "1.200,50"), as is "1.5k". A negative amount is no
 amount: refunds are not claims.
@@ -49,7 +49,8 @@ def _candidates(text: str) -> list[tuple[bool, Decimal | None]]:
             value *= 1000
         if m.group("minus") or m.group("minus2"):
             value = None
-        found.append((bool(m.group("pre") or m.group("post") or m.group("k")), value))
+        cents = re.search(r"[.,]\d{2}$", m.group("num")) is not None  # "86.40": written as money
+        found.append((bool(m.group("pre") or m.group("post") or m.group("k")) or cents, value))
     return found
 
 

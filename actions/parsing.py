@@ -189,9 +189,9 @@ def find_dates(text: str, today: dt.date) -> list[dt.date]:
                 found.append((m.start(), m.end(), day, "ordinal"))
     dates: list[dt.date] = []
     for _, _, day, kind in sorted(found, key=lambda f: f[0]):  # stable: a range keeps its order
-        if kind == "weekday" and dates and day < dates[-1]:
-            day += dt.timedelta(weeks=(dates[-1] - day).days // 7 + 1)
-        dates.append(day)
+        if kind == "weekday" and dates:  # the first such day after the date before it, in the past too:
+            day = dates[-1] + dt.timedelta(days=(day.weekday() - dates[-1].weekday()) % 7 or 7)
+        dates.append(day)  # "off sick last thursday and friday" is 3-4 Dec, not 3-11 Dec
     return dates
 
 

@@ -47,8 +47,8 @@ RESOURCES = {
     ),
     "violence": "If someone has attacked or hurt you, please get somewhere safe; HR and Security will treat it as urgent.",
     "threat": (
-        "If anyone is in immediate danger, call 911. If you're having thoughts of hurting someone, you can call "
-        "or text 988 to talk it through."
+        "If anyone is in immediate danger, call 911, and tell Security and HR about any threat at work right "
+        "away. If you're having thoughts of hurting someone, you can call or text 988 to talk it through."
     ),
 }
 IN_DANGER = "If you or anyone else is in danger right now, call 911."
@@ -215,9 +215,14 @@ class ActionOfferHuman(Action):
         return "action_offer_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text=offer_text(tracker.get_slot("escalation")), buttons=OFFER_BUTTONS)
-        # Tells the handoff service the conversation is now "offered" (the widget shows it; agents can see it).
-        dispatcher.utter_message(json_message={"handoff_offer": True})
-        previous = tracker.get_slot("escalation_state")
-        extra = {"scored": previous.get("scored")} if isinstance(previous, dict) else {}
-        return [SlotSet("escalation_state", {**offer_shown(State.from_dict(previous)).as_dict(), **extra})]
+        return offer_person(dispatcher, tracker)
+
+
+def offer_person(dispatcher: CollectingDispatcher, tracker: Tracker, text: str | None = None) -> list[EventType]:
+    """Shows the offer and marks it shown, so the next "yes" or "no" is read as the answer."""
+    dispatcher.utter_message(text=text or offer_text(tracker.get_slot("escalation")), buttons=OFFER_BUTTONS)
+    # Tells the handoff service the conversation is now "offered" (the widget shows it; agents can see it).
+    dispatcher.utter_message(json_message={"handoff_offer": True})
+    previous = tracker.get_slot("escalation_state")
+    extra = {"scored": previous.get("scored")} if isinstance(previous, dict) else {}
+    return [SlotSet("escalation_state", {**offer_shown(State.from_dict(previous)).as_dict(), **extra})]

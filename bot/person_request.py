@@ -29,6 +29,13 @@ _ASKS = [
     # "can someone from payroll call me", "please have someone call me back"
     r"\b(?:can|could|would|will|please|have|get) (?:someone|somebody|a person|an agent)(?: from [a-z]+)? "
     r"(?:call|ring|phone|contact|email) me\b",
+    # "can you escalate this", "please escalate my case"
+    r"\bescalate (?:this|it|me|my (?:issue|case|ticket|request|problem|complaint))\b",
+    # "get me someone who knows what they're doing"
+    r"\b(?:get|find|give) me (?:someone|somebody|a person|a human)\b",
+    # "can someone from IT look at it" (a team named: "can someone help me reset it" is for the bot)
+    r"\b(?:can|could|would|will|please|have) (?:someone|somebody) (?:from|in) [a-z.]+ "
+    r"(?:look at|look into|check|help|fix|sort|take a look)\b",
 ]
 _ASK = re.compile("|".join(f"(?:{p})" for p in _ASKS))
 # Right before the match, these words make it something else than a request now:
@@ -37,6 +44,7 @@ NOT_A_REQUEST = re.compile(
     r"\b(?:don'?t|do not|doesn'?t|does not|not|never|without)\s+"  # "I don't want to talk to"
     r"(?:(?:want|need|wish|have|like|mean|plan|really|even|ever|to)\s+){0,3}"
     r"|\bno need to\s+"
+    r"|\bhow (?:do|can|should|would) (?:i|we) (?:\w+ )?|\bhow to\s+"  # "how do I escalate this"
     r"|\b(?:do|does|will|would) (?:i|we|you) (?:\w+ )?(?:need|have) to\s+"  # "do I need to speak to someone"
     r"|\b(?:i'll|i will|i'm going to|i am going to|we'll|we will)\s+(?:\w+\s+)?"  # "I'll speak to someone tomorrow"
     r")$"

@@ -42,7 +42,43 @@ SELF_HARM = [
     *("pills saved up", "saving up my pills", "saving up pills", "stockpiling pills", "stockpiling my pills"),
     *("don't see the point in anything", "dont see the point in anything", "no point in anything anymore"),
     *("can't see the point in anything", "cant see the point in anything"),
+    *("tired of living", "tired of being alive", "want to sleep forever", "never wake up again"),
+    *("go to sleep and never wake up", "fall asleep and never wake up"),
+    *("goodbye letters", "goodbye letter to", "written goodbye", "suicide note", "rather be dead than"),
+    *("notice if i was gone", "notice if i were gone", "notice if i disappeared", "no one would miss me"),
+    *("nobody would miss me", "nobody would care if i died", "no one would care if i died"),
+    *("see the point of anything", "point of anything anymore"),  # not "want it all to stop": notifications
+    *("been cutting again", "started cutting again", "i'm cutting again"),
+    *("im cutting again",),
 ]
+# "taking all my sleeping pills tonight", "took a bunch of pills": an overdose; not "take my pills".
+OVERDOSE_VERBS = ["take", "taking", "took", "swallow", "swallowed", "swallowing", "down", "downed"]
+OVERDOSE_AMOUNTS = [["all"], ["too", "many"], ["a", "bunch", "of"], ["a", "handful", "of"], ["a", "lot", "of"]]
+OVERDOSE_AMOUNTS += [["the", "whole", "bottle", "of"], ["a", "whole", "bottle", "of"], ["every", "one", "of"]]
+PILLS = ["pills", "tablets", "painkillers", "meds", "medication", "medications", "sleeping", "antidepressants"]
+CLAUSE_LINKS = {"and", "or", "if", "again", "now", "today", "tonight", "tomorrow", "so", "because", "when", "too"}
+# "I'm going to kill my manager", "gonna hurt someone in this office": a threat to people, not "kill the ticket".
+THREAT_INTENT = ["going", "gonna", "will", "'ll", "wanna", "want", "about"]
+THREAT_VERBS = ["kill", "hurt", "shoot", "stab", "strangle", "murder", "attack", "punch"]
+THREAT_OWNERS = ["my", "the", "that", "this", "our", "his", "her", "their", "every", "a"]
+THREAT_PEOPLE = [
+    *("him", "her", "them", "someone", "somebody", "everyone", "everybody", "people", "you", "anyone"),
+    *("manager", "boss", "supervisor", "coworker", "colleague", "colleagues", "coworkers", "team", "client"),
+    *("customer", "husband", "wife", "partner", "boyfriend", "girlfriend", "neighbour", "neighbor", "ex"),
+]
+# "I won't be around much longer": a warning sign, unless the message is about leaving the job
+# (``_leaving_work_nearby``: "... I'm leaving the company in May").
+NOT_AROUND = [
+    *("won't be around much longer", "wont be around much longer", "won't be around for much longer"),
+    *("wont be around for much longer", "not going to be around much longer", "won't be here much longer"),
+    *("wont be here much longer", "won't be a burden much longer", "wont be a burden much longer"),
+    *("won't be a burden for much longer", "won't be a problem for anyone much longer"),
+]
+LEAVING_WORK = {  # words of leaving, not of work: "... I can't handle this job" still counts
+    *("leaving", "resign", "resigning", "resigned", "retire", "retiring", "retirement", "notice", "contract"),
+    *("moving", "relocating", "transfer", "transferring", "quit", "quitting", "handover", "internship"),
+    *("placement", "temp", "redundant", "laid", "layoffs", "maternity", "parental", "sabbatical", "ends"),
+}
 WAY_OUT = [  # "... of this contract" is a way out of an agreement (``_work_after_way_out``)
     *("don't see a way out", "dont see a way out", "can't see a way out", "cant see a way out"),
     *("do not see a way out", "cannot see a way out", "see no way out"),
@@ -70,7 +106,7 @@ JUMP_PLACES = ["bridge", "roof", "building", "cliff", "balcony", "ledge", "tower
 IN_FRONT_VERBS = ["jump", "jumping", "step", "stepping", "walk", "walking", "lie", "lying", "myself", "throw"]
 VEHICLES = ["train", "bus", "car", "truck", "lorry", "tram", "subway"]
 # "kms" (kill myself) after a word that makes it a verb: "i want to kms", "gonna kms"; "5 kms away" is distance.
-KMS_BEFORE = ["to", "wanna", "gonna", "'ll", "ll", "will", "should", "might", "could", "just", "literally", "i"]
+KMS_BEFORE = ["to", "wanna", "gonna", "'ll", "ll", "will", "should", "might", "could", "just", "literally", "i", "well"]
 THREATS = [
     *("going to hurt him", "going to hurt her", "going to hurt them", "going to kill him"),
     *("going to kill her", "going to kill them", "bring a gun", "shoot everyone"),
@@ -195,6 +231,7 @@ class CrisisFinder:
             ("LIVE", WANT_TO_LIVE),
             ("SELF_INJURY", SELF_INJURY),
             ("WAY_OUT", WAY_OUT),
+            ("NOT_AROUND", NOT_AROUND),
         ):
             self._phrases.add(label, [nlp.make_doc(p) for p in phrases])
         self._violence = Matcher(nlp.vocab)
@@ -211,6 +248,23 @@ class CrisisFinder:
         in_front = [{"LOWER": w} for w in ("in", "front", "of")]
         vehicle = [{"LOWER": {"IN": ["a", "the", "an"]}, "OP": "?"}, {"LOWER": {"IN": VEHICLES}}]
         self._violence.add("SELF_HARM", [[{"LOWER": {"IN": IN_FRONT_VERBS}}, *in_front, *vehicle]])
+        mine = {"LOWER": {"IN": ["my", "the", "those", "these", "her", "his"]}, "OP": "?"}
+        for amount in OVERDOSE_AMOUNTS:
+            words = [{"LOWER": w} for w in amount]
+            pills = [mine, {"LOWER": {"IN": ["sleeping", "prescription"]}, "OP": "?"}, {"LOWER": {"IN": PILLS}}]
+            self._violence.add("SELF_HARM", [[{"LOWER": {"IN": OVERDOSE_VERBS}}, *words, *pills]])
+        self._violence.add(
+            "THREAT",
+            [
+                [
+                    {"LOWER": {"IN": THREAT_INTENT}},
+                    {"LOWER": "to", "OP": "?"},
+                    {"LOWER": {"IN": THREAT_VERBS}},
+                    {"LOWER": {"IN": THREAT_OWNERS}, "OP": "?"},
+                    {"LOWER": {"IN": THREAT_PEOPLE}},
+                ]
+            ],
+        )
 
     def find(self, doc: Doc) -> Crisis:
         """The crisis phrases in ``doc`` and their kinds, without the work readings described above."""
@@ -223,13 +277,19 @@ class CrisisFinder:
                 continue
             if label == "SELF_INJURY" and _an_accident_at_work(doc, start, end):
                 continue
+            if label == "THREAT" and _her_something(doc, end):
+                continue
             if label == "WAY_OUT" and _work_after_way_out(doc, end):
+                continue
+            if label == "NOT_AROUND" and _leaving_work_nearby(doc):
                 continue
             found[doc[start:end].text.lower()] = KIND_OF_LABEL.get(label, "self_harm")
         for match_id, start, end in self._violence(doc):
             label = self._strings[match_id]
-            if label == "SELF_HARM":
-                found[doc[start:end].text.lower()] = "self_harm"
+            if label == "THREAT" and _her_something(doc, end):
+                continue
+            if label in ("SELF_HARM", "THREAT"):
+                found[doc[start:end].text.lower()] = KIND_OF_LABEL.get(label, "self_harm")
             elif not _idiom_after(doc, doc[end - 2], end):
                 found[f"{doc[start].lower_} {doc[end - 2].lower_} me"] = KIND_OF_LABEL[label]
         for term in _misspelt(doc):
@@ -295,6 +355,19 @@ def _work_after_way_out(doc: Doc, end: int) -> bool:
     """ "don't see a way out of this contract": "of" and an agreement, a place or a screen within four words."""
     words = _words(doc, end, 5)
     return words[:1] == ["of"] and bool(set(words[1:]) & WAY_OUT_OF_WORK)
+
+
+def _her_something(doc: Doc, end: int) -> bool:
+    """ "going to hurt her chances": "her" owns what follows; "going to hurt her." is a person."""
+    if doc[end - 1].lower_ not in ("her", "his", "their") or end >= len(doc):
+        return False
+    following = doc[end]
+    return following.is_alpha and following.lower_ not in CLAUSE_LINKS
+
+
+def _leaving_work_nearby(doc: Doc) -> bool:
+    """ "I won't be around much longer, my contract ends in May": the message is about leaving the job."""
+    return bool({t.lower_ for t in doc} & LEAVING_WORK)
 
 
 def _where_to_live(doc: Doc, end: int) -> bool:

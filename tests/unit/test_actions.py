@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.answers import ANSWERS
-from actions.care import CARE_REPLIES, PREGNANCY_CARE, ActionEscalate
+from actions.care import CARE_REPLIES, PREGNANCY_CARE, UNSURE_TOPIC, ActionEscalate
 from actions.conversation import ActionAnswer, ActionCancelForm, ActionGreet, ActionSessionStart
 from actions.knowledge import find_policy
 from actions.profiles import NO_PROFILE
@@ -239,6 +239,41 @@ def test_a_request_for_a_team_goes_to_that_team(text: str, team: str, rt: Runtim
     """'can someone from payroll call me' (request_human) went to the People team."""
     _, messages = run_action(ActionEscalate(), tracker("request_human", text), domain)
     assert f"No one from {team} is free" in texts(messages), texts(messages)
+
+
+@pytest.mark.parametrize("decision", ["continue", "offer"])
+def test_a_topic_the_nlu_is_unsure_of_is_not_escalated(decision: str, rt: Runtime, domain: dict[str, Any]) -> None:
+    """The rules send every sensitive intent here; at 0.45 the policy did not escalate, yet the harassment
+    reply went out and a request was opened for "I'm pregnant and not sure how to tell my manager"."""
+    escalation = {"decision": decision, "reason": "routine" if decision == "continue" else "moderate_distress"}
+    text = "I'm pregnant and I'm not sure how to tell my manager"
+    t = tracker("report_harassment", text, confidence=0.45, slots={"escalation": escalation})
+    before = len(rt.store.tickets(DEMO, limit=50))
+    events, messages = run_action(ActionEscalate(), t, domain)
+    assert "ethics line" not in texts(messages) and "request #" not in texts(messages)
+    assert len(rt.store.tickets(DEMO, limit=50)) == before and rt.store.escalation("test-conversation") is None
+    if decision == "offer":
+        assert "bring in someone from HR" in texts(messages) and {"handoff_offer": True} in [
+            m.get("custom") for m in messages
+        ]
+        assert next(e["value"] for e in events if e.get("name") == "escalation_state")["offer_pending"] is True
+    else:
+        assert (
+            texts(messages) == UNSURE_TOPIC and messages[0]["buttons"][0]["payload"] == "I'd like to talk to a person"
+        )
+    sure = tracker(
+        "report_harassment",
+        "my manager keeps groping me",
+        slots={
+            "escalation": {
+                "decision": "escalate",
+                "reason": "sensitive_topic",
+                "evidence": {"topic": "report_harassment"},
+            }
+        },
+    )
+    _, care = run_action(ActionEscalate(), sure, domain)
+    assert CARE_REPLIES["report_harassment"] in texts(care)
 
 
 def test_pregnancy_is_not_met_with_get_well_soon(rt: Runtime, domain: dict[str, Any]) -> None:

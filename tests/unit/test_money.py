@@ -44,6 +44,7 @@ def test_parse_amount(text: str, expected: str | None) -> None:
 def test_only_money_marked_as_money_opens_a_claim_with_an_amount() -> None:
     assert marked_amount("claim €54 for a taxi") == Decimal(54)
     assert marked_amount("claim my 2 taxis") is None and marked_amount("claim -$5") is None
+    assert marked_amount("I need to claim 86.40 for a taxi") == Decimal("86.40")  # cents: money
 
 
 @pytest.mark.parametrize(

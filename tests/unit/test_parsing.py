@@ -64,6 +64,8 @@ def test_find_dates_keeps_the_written_order() -> None:
     ("text", "first", "last"),
     [
         ("monday to wednesday", dt.date(2026, 3, 16), dt.date(2026, 3, 18)),  # was Wednesday the 11th
+        ("off sick last thursday and friday", dt.date(2026, 3, 5), dt.date(2026, 3, 6)),  # was 5-13 March
+        ("yesterday and today", dt.date(2026, 3, 9), TUESDAY),
         ("mon-wed", dt.date(2026, 3, 16), dt.date(2026, 3, 18)),
         ("friday to monday", dt.date(2026, 3, 13), dt.date(2026, 3, 16)),
         ("april 6-8", dt.date(2026, 4, 6), dt.date(2026, 4, 8)),

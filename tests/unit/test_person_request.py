@@ -24,6 +24,9 @@ from bot.person_request import asks_for_person, team_named
         "my payslip is not right I need to talk to someone",
         "the app does not work so I want to talk to someone",
         "I do not understand can someone call me",
+        "you're useless, get me someone who knows what they're doing",
+        "can you escalate this",
+        "the build is dead again, can someone from IT look at it",
     ],
 )
 def test_asking_for_a_person(text: str) -> None:
@@ -51,6 +54,9 @@ def test_asking_for_a_person(text: str) -> None:
         "why did someone from HR email me",
         "we need a person to cover reception on friday",
         "do I need a person to sign off my expenses",
+        "can someone help me reset my password",  # the bot can: no team named
+        "how do I escalate this to my manager",
+        "I don't want to escalate this",
     ],
 )
 def test_not_asking_for_a_person(text: str) -> None:
