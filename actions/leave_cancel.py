@@ -46,6 +46,12 @@ def choice_button(r: LeaveRecord) -> dict[str, str]:
     return {"title": f"Cancel #{r.id}: {described(r)}", "payload": payload}
 
 
+_ABOUT_LEAVE = re.compile(
+    r"\b(?:leave|time off|vacation|vacay|pto|holidays?|days? off|requests?|booking|booked|sick|personal day|annual)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionCancelLeave(Action):
     def name(self) -> str:
         return "action_cancel_leave"
@@ -57,6 +63,10 @@ class ActionCancelLeave(Action):
             dispatcher.utter_message(text=NO_PROFILE)
             return []
         wanted = requested_id(tracker)
+        if wanted is None and not _ABOUT_LEAVE.search(text_of(tracker)):
+            # "I can't do this anymore, I just want it all to stop" was read as this at 0.36: no leave in it
+            dispatcher.utter_message(response="utter_default")
+            return []
         if wanted is not None:
             cancelled = await off_loop(rt.store.cancel_leave, profile.id, wanted, rt.today())
             if cancelled is not None:

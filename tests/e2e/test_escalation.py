@@ -135,6 +135,17 @@ def test_a_sad_no_or_bye_is_offered_a_person(assistant: Assistant, text: str) ->
     assert "bring in a person" in reply or "request #" in reply, reply
 
 
+def test_distress_the_bot_cannot_place_gets_care_not_a_shrug(assistant: Assistant) -> None:
+    """After a request was opened, "everything is just piling up and I can't cope" got "Sorry, I didn't quite
+    get that"; "I can't do this anymore, I just want it all to stop" got "no time-off requests to cancel"."""
+    sender = new_sender()
+    assert "request #" in text_of(assistant.say(sender, "can i talk to a real person please"))
+    reply = text_of(assistant.say(sender, "everything is just piling up and I can't cope"))
+    assert "Employee Assistance Program" in reply and "didn't quite get that" not in reply, reply
+    reply = text_of(assistant.say(new_sender(), "I can't do this anymore, I just want it all to stop"))
+    assert "time-off" not in reply and "Employee Assistance Program" in reply, reply
+
+
 def test_offer_accepted(assistant: Assistant) -> None:
     sender = new_sender()
     replies = text_of(assistant.say(sender, "i'm worried and a bit stressed about my taxes this year"))

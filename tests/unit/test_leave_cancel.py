@@ -81,3 +81,10 @@ def test_approved_leave_tells_the_manager_and_nothing_to_cancel_says_so(rt: Runt
     assert texts(messages).startswith("You have no upcoming time-off requests to cancel")
     _, messages = run_action(ActionCancelLeave(), tracker("pto_cancel", "cancel it", employee=None), domain)
     assert "is cancelled" not in texts(messages)
+
+
+def test_a_message_with_no_leave_in_it_is_not_about_cancelling_leave(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'I can't do this anymore, I just want it all to stop' was read as pto_cancel at 0.36."""
+    text = "I can't do this anymore, I just want it all to stop"
+    _, messages = run_action(ActionCancelLeave(), tracker("pto_cancel", text, confidence=0.36), domain)
+    assert [m.get("response") for m in messages] == ["utter_default"]
