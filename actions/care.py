@@ -20,6 +20,7 @@ from actions.context import intent_of, text_of, topic_intent, transcript
 from actions.conversation import cancel_events
 from actions.handoff_client import agents_available, send_escalation
 from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
+from actions.knowledge import find_policy
 from actions.profiles import load_profile
 from actions.runtime import off_loop, runtime
 from actions.tone import EAP, crisis_resources, offer_person, skill_for
@@ -118,6 +119,16 @@ UNSURE_OFFER = (
 )
 
 
+QUESTION_OFFER = (
+    "If you'd like to talk anything through, someone from HR can help, in confidence. Shall I bring them in?"
+)
+
+
+def reason_for_turn(tracker: Tracker) -> str | None:
+    escalation = tracker.get_slot("escalation")
+    return str(escalation.get("reason")) if isinstance(escalation, dict) else None
+
+
 def unsure_topic(tracker: Tracker) -> str | None:
     """The policy's decision when the rules sent a sensitive topic here although the policy did not escalate.
 
@@ -139,6 +150,10 @@ class ActionEscalate(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         unsure = unsure_topic(tracker)
+        if unsure == "offer" and reason_for_turn(tracker) == "sensitive_question":
+            policy = find_policy(text_of(tracker))  # "what's the bereavement leave policy?": the answer first
+            dispatcher.utter_message(text=f"{policy[0]}: {policy[1]}" if policy else "HR can explain how that works.")
+            return offer_person(dispatcher, tracker, QUESTION_OFFER)
         if unsure == "offer":
             return offer_person(dispatcher, tracker, UNSURE_OFFER)
         if unsure == "continue":

@@ -65,6 +65,12 @@ POLICIES: list[tuple[tuple[str, ...], str, str]] = [
         "consecutive days.",
     ),
     (
+        ("injury", "injured", "hurt at work", "accident at work", "workplace accident"),
+        "Injuries at work",
+        "Report any injury at work the same day, to your manager or in the HR portal > Safety; first aid kits "
+        "are at reception and on each floor. HR records it and handles any claim with you.",
+    ),
+    (
         ("bereavement", "funeral", "compassionate"),
         "Bereavement leave",
         "Up to 5 paid days for a close family member, 2 for others; more can be agreed with your manager.",

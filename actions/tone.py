@@ -15,6 +15,7 @@ or ``action_offer_human`` after the bot's answer for an offer.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -136,6 +137,21 @@ def latest_user_key(tracker: Tracker) -> str | None:
     return None
 
 
+_QUESTION = re.compile(
+    r"\b(?:policy|policies|how many|how much|how long|how does|how do|what is|what's|whats|is there|are there|do we|"
+    r"does the company|entitled)\b",
+    re.IGNORECASE,
+)
+_PERSONAL = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|mine|myself)\b", re.IGNORECASE)
+
+
+def general_question(text: str) -> bool:
+    """ "what's the bereavement leave policy?", "how does sick pay work": asks how things work, and says
+    nothing about the writer ("my dad died, how many days do I get" is not one)."""
+    text = text.replace("\u2019", "'")
+    return bool(_QUESTION.search(text)) and not _PERSONAL.search(text)
+
+
 class ActionScoreTone(Action):
     def name(self) -> str:
         return "action_score_tone"
@@ -165,6 +181,7 @@ class ActionScoreTone(Action):
             asks_for_person=asks_for_person(text),
             new_details=reading.new_details,
             complaint=complaint_words(text, intent),
+            general_question=general_question(text),
         )
         rt = runtime()
         employee = employee_id(tracker)

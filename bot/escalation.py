@@ -14,6 +14,8 @@ escalate    explicit_request   the employee asks for a person (the intent, or th
                                message about something else: ``bot.person_request``)
 escalate    accepted_offer     the employee says yes to an offered person
 escalate    sensitive_topic    harassment, bereavement, health, job security
+offer       sensitive_question a calm, impersonal question about one ("what's the bereavement leave policy?"):
+                               answered, then a person offered (``Turn.general_question``)
 escalate    acute_distress     distress >= ``acute`` on this turn, with an angry, anxious or sad tone
                                and strong wording (intensity >= ``acute_intensity``)
 escalate    building_distress  the decaying distress trend >= ``trend`` after ``min_turns`` turns
@@ -107,6 +109,7 @@ class Turn:
     asks_for_person: bool = False  # the wording asks for a person whatever the intent (bot.person_request)
     new_details: bool = False  # the same question about something else ("... for september" after october)
     complaint: tuple[str, ...] = ()  # the words of a complaint about pay, expenses or leave (actions.complaints)
+    general_question: bool = False  # asks how something works, about no one in particular (no I, me, my)
 
 
 @dataclass(frozen=True)
@@ -259,7 +262,10 @@ class EscalationPolicy:
             and turn.distress >= t.moderate - discount
             and turn.confidence >= t.distressed_topic_confidence
         )
-        if turn.intent in SENSITIVE_INTENTS and ((confident and not turn.answering_form) or distressed_answer):
+        sensitive = turn.intent in SENSITIVE_INTENTS and ((confident and not turn.answering_form) or distressed_answer)
+        if sensitive and turn.general_question and turn.distress < t.moderate - discount:
+            return Outcome(Decision.OFFER, "sensitive_question", {**evidence, "topic": turn.intent}, new)
+        if sensitive:
             return escalate("sensitive_topic", topic=turn.intent)
         if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES and turn.intensity >= t.acute_intensity:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4), intensity=turn.intensity)

@@ -146,6 +146,14 @@ def test_distress_the_bot_cannot_place_gets_care_not_a_shrug(assistant: Assistan
     assert "time-off" not in reply and "Employee Assistance Program" in reply, reply
 
 
+def test_a_calm_question_about_bereavement_leave_is_answered_not_handed_over(assistant: Assistant) -> None:
+    """ "what's the bereavement leave policy?" got "I'm so sorry for your loss" and a request for HR."""
+    sender = new_sender()
+    reply = text_of(assistant.say(sender, "what's the bereavement leave policy?"))
+    assert "Up to 5 paid days" in reply and "sorry for your loss" not in reply and "request #" not in reply, reply
+    assert decision(assistant, sender)["decision"] != "escalate"
+
+
 def test_offer_accepted(assistant: Assistant) -> None:
     sender = new_sender()
     replies = text_of(assistant.say(sender, "i'm worried and a bit stressed about my taxes this year"))

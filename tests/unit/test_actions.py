@@ -276,6 +276,17 @@ def test_a_topic_the_nlu_is_unsure_of_is_not_escalated(decision: str, rt: Runtim
     assert CARE_REPLIES["report_harassment"] in texts(care)
 
 
+def test_a_calm_policy_question_gets_the_policy_then_an_offer(rt: Runtime, domain: dict[str, Any]) -> None:
+    escalation = {"decision": "offer", "reason": "sensitive_question", "evidence": {"topic": "bereavement"}}
+    t = tracker("bereavement", "what's the bereavement leave policy?", slots={"escalation": escalation})
+    _, messages = run_action(ActionEscalate(), t, domain)
+    assert texts(messages).startswith("Bereavement leave: Up to 5 paid days") and "sorry for your loss" not in texts(
+        messages
+    )
+    assert "someone from HR can help" in texts(messages) and "request #" not in texts(messages)
+    assert rt.store.escalation("test-conversation") is None
+
+
 def test_pregnancy_is_not_met_with_get_well_soon(rt: Runtime, domain: dict[str, Any]) -> None:
     """'I'm pregnant' is read as health and got "I'm sorry you're not well"."""
     _, messages = run_action(ActionEscalate(), tracker("health_leave", "i just found out i'm pregnant"), domain)

@@ -325,3 +325,13 @@ def test_every_escalation_reason_has_a_queue_priority() -> None:
     reasons = set(re.findall(r'escalate\("([a-z_]+)"', inspect.getsource(bot.escalation)))
     assert {"crisis", "acute_distress", "building_distress", "accepted_offer"} <= reasons
     assert reasons <= set(HEAD_START), reasons - set(HEAD_START)
+
+
+def test_a_calm_general_question_about_a_sensitive_topic_is_answered_then_offered() -> None:
+    """ "what's the bereavement leave policy?" got "I'm so sorry for your loss" and a request for HR."""
+    (o,) = run([turn("bereavement", 0.04, general_question=True)])
+    assert (o.decision, o.reason, o.evidence["topic"]) == (Decision.OFFER, "sensitive_question", "bereavement")
+    (upset,) = run([turn("bereavement", T.moderate, "sad", general_question=True)])  # at the edge: a person
+    assert (upset.decision, upset.reason) == (Decision.ESCALATE, "sensitive_topic")
+    (personal,) = run([turn("bereavement", 0.04)])  # "my dad died, how many days do I get"
+    assert personal.reason == "sensitive_topic"

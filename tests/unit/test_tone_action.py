@@ -8,7 +8,15 @@ import pytest
 
 from actions.care import ActionEscalate
 from actions.runtime import Runtime
-from actions.tone import CRISIS_OPENING, OFFER_TEXT, RESOURCES, ActionOfferHuman, ActionScoreTone, kinds_of
+from actions.tone import (
+    CRISIS_OPENING,
+    OFFER_TEXT,
+    RESOURCES,
+    ActionOfferHuman,
+    ActionScoreTone,
+    general_question,
+    kinds_of,
+)
 from bot.escalation import Thresholds
 from bot.tone.crisis import KINDS as CRISIS_KINDS
 from tests.conftest import run_action
@@ -276,3 +284,18 @@ def test_a_follow_up_is_marked_for_the_policy(rt: Runtime, domain: dict[str, Any
     )
     values = slots(run_action(ActionScoreTone(), t, domain)[0])
     assert values["follow_up"] == "pto_balance" and values["escalation"]["evidence"]["intent"] == "pto_balance"
+
+
+@pytest.mark.parametrize(
+    ("text", "general"),
+    [
+        ("what's the bereavement leave policy?", True),
+        ("how does sick pay work", True),
+        ("is there a policy on harassment", True),
+        ("my dad died, how many days do I get", False),
+        ("what's the policy if I'm being harassed", False),
+        ("my manager keeps shouting at me", False),
+    ],
+)
+def test_a_general_question_says_nothing_about_the_writer(text: str, general: bool) -> None:
+    assert general_question(text) is general
