@@ -48,22 +48,26 @@ class Socket:
         return await asyncio.wait_for(wait(), WAIT)
 
 
-async def _flow(base: str) -> None:
+async def connect(http: aiohttp.ClientSession, base: str, employee_id: str) -> tuple[Socket, Socket, dict[str, Any]]:
+    """Alex signed in on the agent socket and a demo employee on the widget's, both welcomed."""
     ws_base = base.replace("http", "ws")
+    async with http.post(f"{base}/api/agents/login", json={"agent_id": "alex", "password": E2E_AGENT_PASSWORD}) as r:
+        assert r.status == 200
+        agent_token = (await r.json())["token"]
+    async with http.post(f"{base}/api/demo/sessions", json={"employee_id": employee_id}) as r:
+        session: dict[str, Any] = await r.json()
+    agent = Socket(await http.ws_connect(f"{ws_base}/ws/agent"))
+    await agent.send({"type": "hello", "token": agent_token})
+    await agent.next("welcome")
+    employee = Socket(await http.ws_connect(f"{ws_base}/ws/employee"))
+    await employee.send({"type": "hello", "token": session["token"]})
+    await employee.next("welcome")
+    return agent, employee, session
+
+
+async def _flow(base: str) -> None:
     async with aiohttp.ClientSession() as http:
-        async with http.post(
-            f"{base}/api/agents/login", json={"agent_id": "alex", "password": E2E_AGENT_PASSWORD}
-        ) as r:
-            assert r.status == 200
-            agent_token = (await r.json())["token"]
-        async with http.post(f"{base}/api/demo/sessions", json={"employee_id": "E1001"}) as r:
-            session = await r.json()
-        agent = Socket(await http.ws_connect(f"{ws_base}/ws/agent"))
-        await agent.send({"type": "hello", "token": agent_token})
-        await agent.next("welcome")
-        employee = Socket(await http.ws_connect(f"{ws_base}/ws/employee"))
-        await employee.send({"type": "hello", "token": session["token"]})
-        await employee.next("welcome")
+        agent, employee, session = await connect(http, base, "E1001")
 
         await employee.send(
             {"type": "message", "text": "My pay is wrong AGAIN and I can't pay my rent!!!", "client_id": "1"}
@@ -135,20 +139,8 @@ def test_distressed_employee_reaches_an_agent_and_returns_to_the_bot(assistant: 
 
 
 async def _crisis_while_waiting(base: str) -> None:
-    ws_base = base.replace("http", "ws")
     async with aiohttp.ClientSession() as http:
-        async with http.post(
-            f"{base}/api/agents/login", json={"agent_id": "alex", "password": E2E_AGENT_PASSWORD}
-        ) as r:
-            agent_token = (await r.json())["token"]
-        async with http.post(f"{base}/api/demo/sessions", json={"employee_id": "E1009"}) as r:
-            session = await r.json()
-        agent = Socket(await http.ws_connect(f"{ws_base}/ws/agent"))
-        await agent.send({"type": "hello", "token": agent_token})
-        await agent.next("welcome")
-        employee = Socket(await http.ws_connect(f"{ws_base}/ws/employee"))
-        await employee.send({"type": "hello", "token": session["token"]})
-        await employee.next("welcome")
+        agent, employee, session = await connect(http, base, "E1009")
 
         await employee.send({"type": "message", "text": "can I talk to a person please", "client_id": "1"})
         queued = await employee.next("entry", kind="system")
