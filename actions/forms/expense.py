@@ -88,7 +88,8 @@ class ValidateExpenseForm(FormValidation):
             return {}  # free text accepts anything, so only a clear question interrupts
         if corrected_amount(text) is not None:
             return {}  # "actually it was $54" is about the amount (extracted just before); asked again
-        if len(text) >= 3:
+        just_yes = intent_of(tracker) == "affirm" and len(text.split()) <= 3  # 'yes' is no description
+        if len(text) >= 3 and not just_yes:
             return {"expense_description": text[:300]}
         dispatcher.utter_message(text="A few words, please, so approvers know what it was for.")
         return {"expense_description": None}

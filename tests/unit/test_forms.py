@@ -448,6 +448,14 @@ def test_a_new_amount_while_asked_something_else_corrects_it(
     assert ("Got it: $54.00." in texts(messages)) == (amount is not None)
 
 
+def test_yes_is_no_description(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'Ready to file: $96.40 (meals), "yes"' was shown."""
+    filled = {"expense_category": "meals", "expense_amount": 96.4}
+    t = tracker("affirm", "yes", active_loop="expense_form", requested_slot="expense_description", slots=filled)
+    events, messages = run_action(ValidateExpenseForm(), t, domain)
+    assert slots(events) == {"expense_description": None} and "A few words, please" in texts(messages)
+
+
 def test_an_opening_message_takes_only_an_amount_marked_as_money(rt: Runtime, domain: dict[str, Any]) -> None:
     t = tracker("expense_claim", "claim my taxi from the 3rd, 54 euros", active_loop="expense_form")
     assert slots(run_action(ValidateExpenseForm(), t, domain)[0])["expense_amount"] == 54.0
