@@ -18,6 +18,7 @@ from actions.it_tickets import (
     describes_problem,
     fault_category,
     open_ticket_for,
+    things_named,
 )
 from actions.knowledge import find_policy, policy_titles
 from actions.parsing import leave_type_from_text, month_named, ticket_number
@@ -376,7 +377,10 @@ IT_STEPS = {
 def it_ticket(a: Ask, category: str) -> Reply:
     """Opens an IT ticket, or adds to the open one about the same thing (never to an unrelated one)."""
     steps = IT_STEPS.get(category, "")
-    same = open_ticket_for(a.store.tickets(a.profile.id, open_only=True), category, a.text)
+    open_tickets = a.store.tickets(a.profile.id, open_only=True)
+    same = open_ticket_for(open_tickets, category, a.text)
+    if same is None and not things_named(a.text):  # "still not working" right after a VPN ticket: that one
+        same = next((t for n in a.tickets_opened_here for t in open_tickets if t.id == n), None)
     if same is not None:
         a.store.add_to_ticket(a.profile.id, same.id, a.text)
         return Reply(

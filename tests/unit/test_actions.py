@@ -153,6 +153,17 @@ def test_a_different_device_gets_its_own_ticket(rt: Runtime, domain: dict[str, A
     assert "already have ticket #" in texts(follow_up)
 
 
+def test_still_not_working_goes_on_the_ticket_this_chat_opened(rt: Runtime, domain: dict[str, Any]) -> None:
+    """After VPN ticket #37, "still not working" (read as hardware) opened hardware ticket #40."""
+    _, first = run_action(ActionAnswer(), tracker("vpn_issue", "the vpn keeps dropping"), domain)
+    vpn = rt.store.tickets(DEMO, open_only=True)[0]
+    assert f"#{vpn.id}" in texts(first)
+    history = [{"event": "bot", "text": texts(first)}]
+    t = tracker("hardware_issue", "still not working", events=history)
+    _, again = run_action(ActionAnswer(), t, domain)
+    assert f"already have ticket #{vpn.id}" in texts(again) and rt.store.tickets(DEMO, open_only=True)[0].id == vpn.id
+
+
 def test_asking_where_to_get_a_laptop_opens_no_ticket(rt: Runtime, domain: dict[str, Any]) -> None:
     """A new hire's "where do I get my laptop?" opened a hardware fault ticket."""
     before = len(rt.store.tickets(NEW_HIRE))
