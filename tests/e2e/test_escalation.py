@@ -154,6 +154,15 @@ def test_a_calm_question_about_bereavement_leave_is_answered_not_handed_over(ass
     assert decision(assistant, sender)["decision"] != "escalate"
 
 
+def test_harassment_written_in_a_hurry_still_reaches_hr(assistant: Assistant) -> None:
+    """Written with typos, this got "that's outside what I can help with" and an offer."""
+    sender = new_sender()
+    text = "im so stresed i cant evn think strait, my manger screamd at me in frnt of evryone"
+    reply = text_of(assistant.say(sender, text))
+    escalation = decision(assistant, sender)
+    assert escalation["decision"] == "escalate" and "outside what I can help with" not in reply, (escalation, reply)
+
+
 def test_offer_accepted(assistant: Assistant) -> None:
     sender = new_sender()
     replies = text_of(assistant.say(sender, "i'm worried and a bit stressed about my taxes this year"))
