@@ -23,7 +23,7 @@ from actions.it_tickets import (
 from actions.knowledge import find_policy, policy_titles
 from actions.parsing import leave_type_from_text, month_named, ticket_number
 from actions.profiles import NEW_HIRE_DAYS
-from bot.db.store import HRStore, Profile
+from bot.db.store import HRStore, Profile, TicketRecord
 
 
 @dataclass(frozen=True)
@@ -238,15 +238,20 @@ def meeting_schedule(a: Ask) -> Reply:
     return Reply(brief, detail)
 
 
+def opened_here(a: Ask, open_tickets: list[TicketRecord]) -> TicketRecord | None:
+    """The newest ticket this conversation opened that is still open."""
+    still_open = {t.id: t for t in open_tickets}
+    return next((still_open[n] for n in a.tickets_opened_here if n in still_open), None)
+
+
 def ticket_status(a: Ask) -> Reply:
     if asks_to_open_ticket(a.text):  # "my monitor keeps flickering, can u open a ticket" is not a status check
         if describes_problem(a.text):
             return it_ticket(a, fault_category(a.text))
-        opened = {t.id: t for t in a.store.tickets(a.profile.id, open_only=True)}
-        fresh = [opened[n] for n in a.tickets_opened_here if n in opened]
+        fresh = opened_here(a, a.store.tickets(a.profile.id, open_only=True))
         if fresh:  # "yes pls open a ticket" just after one was opened: say so rather than ask for a problem
             return Reply(
-                f"I've already opened ticket #{fresh[0].id} for that ({fresh[0].summary}); IT will pick it up "
+                f"I've already opened ticket #{fresh.id} for that ({fresh.summary}); IT will pick it up "
                 "from there. If this is about something else, tell me the problem and I'll open a new ticket."
             )
         return Reply("Of course. What's the problem? Tell me in a sentence or two and I'll open the ticket.")
@@ -380,7 +385,7 @@ def it_ticket(a: Ask, category: str) -> Reply:
     open_tickets = a.store.tickets(a.profile.id, open_only=True)
     same = open_ticket_for(open_tickets, category, a.text)
     if same is None and not things_named(a.text):  # "still not working" right after a VPN ticket: that one
-        same = next((t for n in a.tickets_opened_here for t in open_tickets if t.id == n), None)
+        same = opened_here(a, open_tickets)
     if same is not None:
         a.store.add_to_ticket(a.profile.id, same.id, a.text)
         return Reply(

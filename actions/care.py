@@ -117,20 +117,14 @@ UNSURE_OFFER = (
     "It sounds like something's weighing on you. Would you like me to bring in someone from HR to talk it "
     "through, in confidence?"
 )
-
-
 QUESTION_OFFER = (
     "If you'd like to talk anything through, someone from HR can help, in confidence. Shall I bring them in?"
 )
 
 
-def reason_for_turn(tracker: Tracker) -> str | None:
-    escalation = tracker.get_slot("escalation")
-    return str(escalation.get("reason")) if isinstance(escalation, dict) else None
-
-
-def unsure_topic(tracker: Tracker) -> str | None:
-    """The policy's decision when the rules sent a sensitive topic here although the policy did not escalate.
+def unsure_topic(tracker: Tracker) -> tuple[str, str] | None:
+    """The policy's (decision, reason) when the rules sent a sensitive topic here although the policy did
+    not escalate.
 
     The rules take every ``report_harassment``/``bereavement``/``health_leave``/``job_security`` message here;
     the policy escalates a topic only when the NLU is sure of it. "I'm pregnant and not sure how to tell my
@@ -138,10 +132,10 @@ def unsure_topic(tracker: Tracker) -> str | None:
     escalation = tracker.get_slot("escalation")
     if not isinstance(escalation, dict) or intent_of(tracker) not in SENSITIVE_INTENTS:
         return None
-    if escalation.get("reason") == "already_escalated":
-        return None  # with people or a request already: this is added to it as before
-    decision = escalation.get("decision")
-    return str(decision) if decision in ("continue", "offer") else None
+    decision, reason = escalation.get("decision"), str(escalation.get("reason"))
+    if reason == "already_escalated" or decision not in ("continue", "offer"):
+        return None  # escalating, or with people or a request already: this is added to it as before
+    return str(decision), reason
 
 
 class ActionEscalate(Action):
@@ -150,13 +144,13 @@ class ActionEscalate(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         unsure = unsure_topic(tracker)
-        if unsure == "offer" and reason_for_turn(tracker) == "sensitive_question":
+        if unsure == ("offer", "sensitive_question"):
             policy = find_policy(text_of(tracker))  # "what's the bereavement leave policy?": the answer first
             dispatcher.utter_message(text=f"{policy[0]}: {policy[1]}" if policy else "HR can explain how that works.")
             return offer_person(dispatcher, tracker, QUESTION_OFFER)
-        if unsure == "offer":
+        if unsure is not None and unsure[0] == "offer":
             return offer_person(dispatcher, tracker, UNSURE_OFFER)
-        if unsure == "continue":
+        if unsure is not None:
             dispatcher.utter_message(text=UNSURE_TOPIC, buttons=[TALK_BUTTON])
             return []
         rt = runtime()

@@ -54,20 +54,23 @@ def _candidates(text: str) -> list[tuple[bool, Decimal | None]]:
     return found
 
 
+def _positive(value: Decimal | None) -> Decimal | None:
+    return value if value is not None and value > 0 else None
+
+
 def parse_amount(text: str) -> Decimal | None:
     """A money amount such as '$45.20', '1,200 dollars', '€12,50' or '60'; None if there is none, or if
-    the amount meant is negative, zero or unreadable."""
+    the amount meant is negative, zero or unreadable. A number marked as money wins over a bare one."""
     found = _candidates(text)
     marked = [value for is_money, value in found if is_money]
-    value = marked[0] if marked else (found[0][1] if found else None)
-    return value if value is not None and value > 0 else None
+    return _positive(marked[0] if marked else (found[0][1] if found else None))
 
 
 def marked_amount(text: str) -> Decimal | None:
     """Only an amount marked as money ("claim $54 for a taxi"): a bare number in an opening message may
     be anything."""
     marked = [value for is_money, value in _candidates(text) if is_money]
-    return marked[0] if marked and marked[0] is not None and marked[0] > 0 else None
+    return _positive(marked[0] if marked else None)
 
 
 def corrected_amount(text: str) -> Decimal | None:

@@ -66,7 +66,18 @@ _DATE_PATTERNS = [
     ("weekday", re.compile(rf"\b(next\s+|this\s+|on\s+)?({_WEEKDAY})\b")),
     ("next_week", re.compile(r"\bnext\s+week\b")),
 ]
-_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3}
+_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# The December days people book by name; "new year's eve" is matched without the apostrophe too.
+NAMED_DAYS = {
+    "christmas eve": (12, 24),
+    "xmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "christmas": (12, 25),
+    "xmas": (12, 25),
+    "boxing day": (12, 26),
+    "new years eve": (12, 31),
+    "nye": (12, 31),
+}
 
 
 def _future_year(month: int, day: int, today: dt.date, year: str | None) -> dt.date | None:
@@ -99,11 +110,7 @@ def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
         word = m.group(1)
         return today + dt.timedelta(days={"today": 0, "tomorrow": 1, "tmrw": 1}.get(word, 2))
     if kind == "named_day":
-        word = m.group(1)
-        month, day = (12, 24) if "eve" in word and "year" not in word else (12, 26) if "boxing" in word else (12, 25)
-        if "year" in word or word == "nye":
-            month, day = 12, 31
-        return _future_year(month, day, today, None)
+        return _future_year(*NAMED_DAYS[m.group(1).replace("'", "")], today, None)
     if kind == "past_day":  # for sick days logged afterwards
         if m.group(2):
             return today - dt.timedelta(days=_WORD_NUMBERS.get(m.group(2)) or int(m.group(2)))
@@ -198,7 +205,6 @@ def find_dates(text: str, today: dt.date) -> list[dt.date]:
 _DURATION = re.compile(
     r"(?<!\bin )\b(?:for\s+)?(\d{1,2}|a|one|two|three|four|five)\s+(?:full\s+)?(working\s+days?|days?|weeks?)\b(?!\s+ago)"
 )
-_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
 def duration_end(text: str, start: dt.date) -> dt.date | None:
@@ -208,7 +214,7 @@ def duration_end(text: str, start: dt.date) -> dt.date | None:
     m = _DURATION.search(text.lower())
     if not m:
         return None
-    n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
+    n = _WORD_NUMBERS.get(m.group(1)) or int(m.group(1))
     if m.group(2).startswith("week"):
         if n > 8:
             return None

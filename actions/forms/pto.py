@@ -34,13 +34,9 @@ SAME_DAY = re.compile(
 SICK_DAYS_BACK = 30  # sick days can be logged afterwards, within a month; other leave is asked for ahead
 
 
-def earliest_start(leave_type: str | None, today: dt.date) -> dt.date:
-    return today - dt.timedelta(days=SICK_DAYS_BACK) if leave_type == "sick" else today
-
-
 def too_early(start: dt.date, leave_type: str | None, today: dt.date) -> str | None:
     """Why leave can't start on ``start``, if it can't: only sick days are logged after the fact."""
-    if start >= earliest_start(leave_type, today):
+    if start >= (today - dt.timedelta(days=SICK_DAYS_BACK) if leave_type == "sick" else today):
         return None
     if leave_type == "sick":
         return f"{day(start)} is more than {SICK_DAYS_BACK} days ago; please ask HR to record sick leave that old."

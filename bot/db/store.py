@@ -130,6 +130,24 @@ def working_days(start: dt.date, end: dt.date, holidays: set[dt.date]) -> int:
     return days
 
 
+COUNTED_STATUSES = ("pending", "approved")  # requests that take days from the balance
+
+
+def _leave_record(row: m.LeaveRequest) -> LeaveRecord:
+    return LeaveRecord(
+        row.id, row.leave_type, row.start_date, row.end_date, Decimal(row.working_days), row.status, row.created_at
+    )
+
+
+def _withdrawable(employee_id: str, today: dt.date) -> tuple[Any, ...]:
+    """The employee's requests that still count and have not started: what they can withdraw."""
+    return (
+        m.LeaveRequest.employee_id == employee_id,
+        m.LeaveRequest.status.in_(COUNTED_STATUSES),
+        m.LeaveRequest.start_date >= today,
+    )
+
+
 class HRStore:
     """The HR/IT data store behind the assistant's actions."""
 
@@ -219,7 +237,7 @@ class HRStore:
                 ).where(
                     m.LeaveRequest.employee_id == employee_id,
                     m.LeaveRequest.leave_type == leave_type,
-                    m.LeaveRequest.status.in_(("approved", "pending")),
+                    m.LeaveRequest.status.in_(COUNTED_STATUSES),
                     m.LeaveRequest.start_date <= last,
                     m.LeaveRequest.end_date >= first,
                 )
@@ -240,29 +258,19 @@ class HRStore:
                 .order_by(m.LeaveRequest.created_at.desc(), m.LeaveRequest.id.desc())
                 .limit(limit)
             )
-            return [
-                LeaveRecord(
-                    r.id, r.leave_type, r.start_date, r.end_date, Decimal(r.working_days), r.status, r.created_at
-                )
-                for r in rows
-            ]
+            return [_leave_record(r) for r in rows]
 
     def overlapping_leave(self, employee_id: str, start: dt.date, end: dt.date) -> list[LeaveRecord]:
         with self._sessions() as s:
             rows = s.scalars(
                 select(m.LeaveRequest).where(
                     m.LeaveRequest.employee_id == employee_id,
-                    m.LeaveRequest.status.in_(["pending", "approved"]),
+                    m.LeaveRequest.status.in_(COUNTED_STATUSES),
                     m.LeaveRequest.start_date <= end,
                     m.LeaveRequest.end_date >= start,
                 )
             )
-            return [
-                LeaveRecord(
-                    r.id, r.leave_type, r.start_date, r.end_date, Decimal(r.working_days), r.status, r.created_at
-                )
-                for r in rows
-            ]
+            return [_leave_record(r) for r in rows]
 
     def request_leave(self, employee_id: str, leave_type: str, start: dt.date, end: dt.date, days: int) -> int:
         with self._sessions() as s:
@@ -284,40 +292,20 @@ class HRStore:
         with self._sessions() as s:
             rows = s.scalars(
                 select(m.LeaveRequest)
-                .where(
-                    m.LeaveRequest.employee_id == employee_id,
-                    m.LeaveRequest.status.in_(["pending", "approved"]),
-                    m.LeaveRequest.start_date >= today,
-                )
+                .where(*_withdrawable(employee_id, today))
                 .order_by(m.LeaveRequest.start_date, m.LeaveRequest.id)
             )
-            return [
-                LeaveRecord(
-                    r.id, r.leave_type, r.start_date, r.end_date, Decimal(r.working_days), r.status, r.created_at
-                )
-                for r in rows
-            ]
+            return [_leave_record(r) for r in rows]
 
     def cancel_leave(self, employee_id: str, request_id: int, today: dt.date) -> LeaveRecord | None:
         """Withdraws one of the employee's requests if it can still be withdrawn; the record as it was, or None."""
         with self._sessions() as s:
-            row = s.get(m.LeaveRequest, request_id)
-            if (
-                row is None
-                or row.employee_id != employee_id
-                or row.status not in ("pending", "approved")
-                or row.start_date < today
-            ):
+            row = s.scalars(
+                select(m.LeaveRequest).where(m.LeaveRequest.id == request_id, *_withdrawable(employee_id, today))
+            ).first()
+            if row is None:
                 return None
-            record = LeaveRecord(
-                row.id,
-                row.leave_type,
-                row.start_date,
-                row.end_date,
-                Decimal(row.working_days),
-                row.status,
-                row.created_at,
-            )
+            record = _leave_record(row)
             row.status = "cancelled"
             s.commit()
             return record
