@@ -14,6 +14,7 @@ from typing import Callable
 
 from actions.it_tickets import (
     asks_how_to_get,
+    asks_to_close,
     asks_to_open_ticket,
     describes_problem,
     fault_category,
@@ -244,7 +245,37 @@ def opened_here(a: Ask, open_tickets: list[TicketRecord]) -> TicketRecord | None
     return next((still_open[n] for n in a.tickets_opened_here if n in still_open), None)
 
 
+def close_ticket(a: Ask) -> Reply:
+    """'close it, it's working now': the ticket named, else the one this chat opened, else the only open one;
+    with several open and none named, a button per ticket (nothing is closed before the press)."""
+    open_tickets = a.store.tickets(a.profile.id, open_only=True)
+    wanted = ticket_number(a.text)
+    if wanted is not None:
+        ticket = a.store.ticket(a.profile.id, wanted)
+        if ticket is None:
+            return Reply(f"I can't find a ticket #{wanted} of yours. Check the number, or ask for your open tickets.")
+        if ticket.id not in {t.id for t in open_tickets}:
+            return Reply(f"Ticket #{ticket.id} ({ticket.summary}) is already {ticket.status.replace('_', ' ')}.")
+    else:
+        ticket = opened_here(a, open_tickets) or (open_tickets[0] if len(open_tickets) == 1 else None)
+    if ticket is None and not open_tickets:
+        return Reply("You have no open tickets, so there's nothing to close.")
+    if ticket is None:
+        return Reply(
+            "Which ticket should I close?",
+            buttons=tuple((f"#{t.id} {t.summary[:40]}", f"close ticket #{t.id}") for t in open_tickets),
+        )
+    if not a.store.close_ticket(a.profile.id, ticket.id, a.text):
+        return Reply(f"Ticket #{ticket.id} is no longer open, so there's nothing to close.")
+    return Reply(
+        f"Done: I've closed ticket #{ticket.id} ({ticket.summary}). Glad it's sorted!",
+        "If the problem comes back, tell me and I'll open a new ticket.",
+    )
+
+
 def ticket_status(a: Ask) -> Reply:
+    if asks_to_close(a.text):
+        return close_ticket(a)
     if asks_to_open_ticket(a.text):  # "my monitor keeps flickering, can u open a ticket" is not a status check
         if describes_problem(a.text):
             return it_ticket(a, fault_category(a.text))
@@ -381,6 +412,8 @@ IT_STEPS = {
 
 def it_ticket(a: Ask, category: str) -> Reply:
     """Opens an IT ticket, or adds to the open one about the same thing (never to an unrelated one)."""
+    if asks_to_close(a.text):  # "the vpn works again, close the ticket" was read as a vpn report
+        return close_ticket(a)
     steps = IT_STEPS.get(category, "")
     open_tickets = a.store.tickets(a.profile.id, open_only=True)
     same = open_ticket_for(open_tickets, category, a.text)

@@ -10,6 +10,7 @@ request carrying the transcript.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,14 +18,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import intent_of, text_of, topic_intent, transcript
-from actions.conversation import cancel_events
+from actions.conversation import answer_other_question, cancel_events
 from actions.handoff_client import agents_available, send_escalation
 from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
 from actions.knowledge import find_policy
 from actions.profiles import load_profile
 from actions.runtime import off_loop, runtime
 from actions.tone import EAP, crisis_resources, offer_person, skill_for
-from bot.db.store import ConversationRecord, HRStore, TicketRecord
+from bot.db.store import ConversationRecord, HRStore, Profile, TicketRecord
 from bot.escalation import SENSITIVE_INTENTS, State
 from bot.person_request import team_named
 from bot.settings import load_settings
@@ -138,6 +139,9 @@ def unsure_topic(tracker: Tracker) -> tuple[str, str] | None:
     return str(decision), reason
 
 
+OTHER_QUESTION = "As for your other question: "
+
+
 class ActionEscalate(Action):
     def name(self) -> str:
         return "action_escalate"
@@ -169,7 +173,8 @@ class ActionEscalate(Action):
         elif reason == "acute_distress" and evidence.get("tone") in ("anxious", "sad"):
             opener = f"{opener} {EAP}"  # a panic attack or despair: someone to talk to right now, too
         escalation = tracker.get_slot("escalation") or {}
-        if isinstance(escalation, dict) and escalation.get("crisis"):
+        crisis = isinstance(escalation, dict) and bool(escalation.get("crisis"))
+        if crisis:
             dispatcher.utter_message(text=crisis_resources(evidence.get("crisis_kinds")))  # first, whatever happens
         profile = await load_profile(rt, tracker)
         if profile is None:
@@ -178,60 +183,82 @@ class ActionEscalate(Action):
                 "the chat from the intranet, or email people@kindred.example.".strip()
             )
             return events
-        # Every escalation is recorded and offered to live agents, also after an earlier request (a crisis
-        # after a ticket must still reach a person now); only the fallback differs.
-        await off_loop(rt.store.record_escalation, tracker.sender_id, profile.id, reason, evidence)
-        # A sensitive topic goes to HR; otherwise the team asked for ("someone from payroll"), or the topic's.
-        skill = "hr" if topic else (team_named(text_of(tracker)) or skill_for(topic_intent(tracker)))
-        settings = load_settings()
-        handoff_url = settings.handoff_url
-        if await agents_available(handoff_url, skill):
-            conversations, tickets = await off_loop(past_records, rt.store, profile.id, tracker.sender_id)
-            payload = {
-                "conversation_id": tracker.sender_id,
-                "employee_id": profile.id,
-                "reason": reason,
-                "evidence": evidence,
-                "skill": skill,
-                "tone_timeline": tracker.get_slot("tone_timeline") or [],
-                "tone": tracker.get_slot("tone") or "neutral",
-                # An accepted offer's "yes please" is calm: the distress that led here is the trend's.
-                "distress": max(
-                    float(tracker.get_slot("distress") or 0.0), float(tracker.get_slot("distress_trend") or 0.0)
-                ),
-                "cues": latest_cues(tracker),
-                "slots": conversation_slots({**tracker.slots, "sensitive_topic": topic}),
-                "profile": profile_facts(profile, rt.today()),
-                "past_conversations": history(conversations, tickets, skill),
-            }
-            if await send_escalation(handoff_url, payload, settings.handoff_service_token):
-                dispatcher.utter_message(
-                    text=f"{opener} I'm bringing in someone from {TEAMS[skill]}; they'll join this "
-                    "chat shortly and can see our conversation so far.".strip()
-                )
-                return [*events, SlotSet("handoff_requested", True), SlotSet("handoff_skill", skill)]
-        existing = tracker.get_slot("handoff_ticket")
-        if existing:
-            added = await off_loop(
-                rt.store.add_to_ticket, profile.id, int(existing), f"[{reason}] {transcript(tracker, 6)}"
-            )
-            also = " and I've added this to it" if added else ""
+        handed_over = await hand_over(dispatcher, tracker, profile, Handover(reason, evidence, topic, opener), events)
+        if not crisis:  # "... how many vacation days do I have left?" in the same message is not forgotten
+            await answer_other_question(dispatcher, tracker, profile, intent_of(tracker), OTHER_QUESTION)
+        return handed_over
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Why this turn goes to people, and the caring words that open the reply."""
+
+    reason: str
+    evidence: dict[str, Any]
+    topic: Any
+    opener: str
+
+
+async def hand_over(
+    dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile, e: Handover, events: list[EventType]
+) -> list[EventType]:
+    """To a live person when one is free, else a request (ticket) with the transcript, said honestly."""
+    rt = runtime()
+    reason, evidence, topic, opener = e.reason, e.evidence, e.topic, e.opener
+    # Every escalation is recorded and offered to live agents, also after an earlier request (a crisis
+    # after a ticket must still reach a person now); only the fallback differs.
+    await off_loop(rt.store.record_escalation, tracker.sender_id, profile.id, reason, evidence)
+    # A sensitive topic goes to HR; otherwise the team asked for ("someone from payroll"), or the topic's.
+    skill = "hr" if topic else (team_named(text_of(tracker)) or skill_for(topic_intent(tracker)))
+    settings = load_settings()
+    handoff_url = settings.handoff_url
+    if await agents_available(handoff_url, skill):
+        conversations, tickets = await off_loop(past_records, rt.store, profile.id, tracker.sender_id)
+        payload = {
+            "conversation_id": tracker.sender_id,
+            "employee_id": profile.id,
+            "reason": reason,
+            "evidence": evidence,
+            "skill": skill,
+            "tone_timeline": tracker.get_slot("tone_timeline") or [],
+            "tone": tracker.get_slot("tone") or "neutral",
+            # An accepted offer's "yes please" is calm: the distress that led here is the trend's.
+            "distress": max(
+                float(tracker.get_slot("distress") or 0.0), float(tracker.get_slot("distress_trend") or 0.0)
+            ),
+            "cues": latest_cues(tracker),
+            "slots": conversation_slots({**tracker.slots, "sensitive_topic": topic}),
+            "profile": profile_facts(profile, rt.today()),
+            "past_conversations": history(conversations, tickets, skill),
+        }
+        if await send_escalation(handoff_url, payload, settings.handoff_service_token):
             dispatcher.utter_message(
-                text=f"{opener} Your request #{existing} is with the team already{also}; someone will contact you "
-                f"within one working day.{meanwhile(reason)}".strip()
+                text=f"{opener} I'm bringing in someone from {TEAMS[skill]}; they'll join this "
+                "chat shortly and can see our conversation so far.".strip()
             )
-            return events
-        summary = ticket_summary(skill, topic, reason)
-        ticket_id = await off_loop(
-            rt.store.open_ticket, profile.id, "people" if topic else "handoff", summary, transcript(tracker)
+            return [*events, SlotSet("handoff_requested", True), SlotSet("handoff_skill", skill)]
+    existing = tracker.get_slot("handoff_ticket")
+    if existing:
+        added = await off_loop(
+            rt.store.add_to_ticket, profile.id, int(existing), f"[{reason}] {transcript(tracker, 6)}"
         )
+        also = " and I've added this to it" if added else ""
         dispatcher.utter_message(
-            text=f"{opener} No one from {TEAMS[skill]} is free to chat live right now, so I won't keep you waiting: "
-            f"I've opened request #{ticket_id} with our conversation so far, and a person will contact you "
+            text=f"{opener} Your request #{existing} is with the team already{also}; someone will contact you "
             f"within one working day.{meanwhile(reason)}".strip()
         )
-        # Best effort: the handoff service records it, so the dashboard doesn't count it as contained.
-        ticketed = {"conversation_id": tracker.sender_id, "employee_id": profile.id, "reason": reason}
-        ticketed |= {"evidence": evidence, "skill": skill, "ticket": str(ticket_id)}
-        await send_escalation(handoff_url, ticketed, settings.handoff_service_token)
-        return [*events, SlotSet("handoff_ticket", str(ticket_id))]
+        return events
+    summary = ticket_summary(skill, topic, reason)
+    ticket_id = await off_loop(
+        rt.store.open_ticket, profile.id, "people" if topic else "handoff", summary, transcript(tracker)
+    )
+    dispatcher.utter_message(
+        text=f"{opener} No one from {TEAMS[skill]} is free to chat live right now, so I won't keep you waiting: "
+        f"I've opened request #{ticket_id} with our conversation so far, and a person will contact you "
+        f"within one working day.{meanwhile(reason)}".strip()
+    )
+    # Best effort: the handoff service records it, so the dashboard doesn't count it as contained.
+    ticketed = {"conversation_id": tracker.sender_id, "employee_id": profile.id, "reason": reason}
+    ticketed |= {"evidence": evidence, "skill": skill, "ticket": str(ticket_id)}
+    await send_escalation(handoff_url, ticketed, settings.handoff_service_token)
+    return [*events, SlotSet("handoff_ticket", str(ticket_id))]

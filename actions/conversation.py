@@ -12,6 +12,7 @@ from actions.answers import ANSWERS, Ask, Reply, relative_day, tickets_opened_he
 from actions.context import intent_of, text_of
 from actions.profiles import NEW_HIRE_DAYS, NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
+from bot.db.store import Profile
 
 FORM_SLOTS = {
     "pto_form": ["leave_type", "leave_start", "leave_end", "leave_confirmed"],
@@ -98,18 +99,42 @@ class ActionAnswer(Action):
         if profile is None:
             dispatcher.utter_message(text=NO_PROFILE)
             return []
-        opened = tickets_opened_here([e.get("text") or "" for e in tracker.events if e.get("event") == "bot"])
-        ask = Ask(rt.store, profile, rt.today(), text_of(tracker), tracker.sender_id, opened)
+        ask = Ask(rt.store, profile, rt.today(), text_of(tracker), tracker.sender_id, opened_in(tracker))
         reply = await off_loop(answer, ask)
-        style = tracker.get_slot("answer_style") or profile.answer_style
-        send(dispatcher, reply, style)
-        also = tracker.latest_message.get("also") or {}  # "... and when is payday?" (bot.nlu.clauses)
-        second = ANSWERS.get(str(also.get("intent") or ""))
-        if second is not None and also.get("intent") != intent:
-            ask = Ask(rt.store, profile, rt.today(), str(also.get("text") or ""), tracker.sender_id, opened)
-            send(dispatcher, await off_loop(second, ask), style)
+        send(dispatcher, reply, tracker.get_slot("answer_style") or profile.answer_style)
+        await answer_other_question(dispatcher, tracker, profile, intent)
         await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, intent, False)
         return [SlotSet("answered_intent", intent)]  # what a follow-up ("and september?") refers to
+
+
+# "My screen is cracked. Can you open a ticket?": the fault and the ticket question are one request.
+ONE_IT_MATTER = frozenset({"vpn_issue", "hardware_issue", "software_access", "ticket_status"})
+
+
+def opened_in(tracker: Tracker) -> tuple[int, ...]:
+    """The tickets this conversation opened, newest first."""
+    return tickets_opened_here([e.get("text") or "" for e in tracker.events if e.get("event") == "bot"])
+
+
+async def answer_other_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile, answered: str | None, lead: str = ""
+) -> bool:
+    """The routine second question of the message ("... and when is payday?", or a question inside a
+    longer story; see bot.nlu.clauses), when it is not the one ``answered`` already."""
+    also = tracker.latest_message.get("also") or {}
+    intent = str(also.get("intent") or "")
+    second = ANSWERS.get(intent)
+    if second is None or intent == answered or {intent, answered} <= ONE_IT_MATTER:
+        return False
+    rt = runtime()
+    ask = Ask(rt.store, profile, rt.today(), str(also.get("text") or ""), tracker.sender_id, opened_in(tracker))
+    reply = await off_loop(second, ask)
+    send(
+        dispatcher,
+        Reply(lead + reply.brief, reply.detail, reply.buttons),
+        tracker.get_slot("answer_style") or profile.answer_style,
+    )
+    return True
 
 
 class ActionCancelForm(Action):

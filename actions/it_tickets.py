@@ -72,6 +72,26 @@ _FAULT_WORDS = re.compile(
 )
 
 
+_TICKET_WORD = r"(?:(?:it|support|help\s?desk)\s+)?(?:ticket|request|case|incident|inc\b|#)"
+_CLOSE_TICKET = re.compile(
+    rf"\b(?:close|resolve|cancel|withdraw|drop)\s+(?:(?:the|my|that|this|your)\s+)?{_TICKET_WORD}|"
+    rf"\bmark\s+(?:it|(?:the|my|that)\s+{_TICKET_WORD})\s+(?:as\s+)?(?:resolved|closed|done)\b|"
+    rf"\b(?:don'?t|do\s+not|no\s+longer)\s+need\s+(?:the|my|that|this)\s+{_TICKET_WORD}|"
+    rf"\bno\s+need\s+for\s+(?:the|my|that|this)\s+{_TICKET_WORD}",
+    re.IGNORECASE,
+)
+_CLOSE_IT = re.compile(r"\b(?:close|resolve)\s+(?:it|that|this)\b(?!\s+(?:app|window|tab|program|file))", re.IGNORECASE)
+
+
+def asks_to_close(text: str) -> bool:
+    """'close it, it's working now', 'you can cancel my ticket': the employee's problem went away.
+
+    "close it" alone also ends a fault report ("excel freezes and I can't close it"): it counts only
+    when the message reports no fault."""
+    text = text or ""
+    return bool(_CLOSE_TICKET.search(text) or (_CLOSE_IT.search(text) and not _FAULT_WORDS.search(text)))
+
+
 def asks_how_to_get(text: str) -> bool:
     """'where do I get my laptop?' asks how equipment is issued: no fault to open a ticket for."""
     return bool(_WHERE_TO_GET.search(text or "")) and not _FAULT_WORDS.search(text or "")

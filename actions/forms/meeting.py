@@ -44,6 +44,19 @@ def find_person(store: HRStore, text: str, exclude: str | None) -> list[tuple[st
     return []
 
 
+def tell_apart(store: HRStore, found: list[tuple[str, str]]) -> list[str]:
+    """Button titles for people found by name: the names, with role and department where names repeat
+    (three buttons all reading "Tom Evans" left the employee guessing)."""
+    names = [n for _, n in found]
+    titles = []
+    for i, n in found:
+        if names.count(n) > 1:
+            p = store.profile(i)
+            n = f"{n} ({p.role}, {p.department})"
+        titles.append(n)
+    return titles
+
+
 MEETING = dt.timedelta(minutes=30)
 DAY_START, DAY_END = dt.time(8, 0), dt.time(18, 0)
 SEARCH_DAYS = 7  # how far ahead a free slot is looked for
@@ -146,9 +159,10 @@ class ValidateMeetingForm(FormValidation):
         if not requested:
             return {}
         if len(found) > 1:
+            titles = await off_loop(tell_apart, rt.store, found[:5])
             dispatcher.utter_message(
                 text="I found several people with that name. Which one?",
-                buttons=[{"title": n, "payload": f"{n} ({i})"} for i, n in found[:5]],
+                buttons=[{"title": t, "payload": f"{n} ({i})"} for (i, n), t in zip(found[:5], titles, strict=True)],
             )
             return {"meeting_attendee": None}
         return self.unclear(

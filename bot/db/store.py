@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import models as m
@@ -131,6 +131,7 @@ def working_days(start: dt.date, end: dt.date, holidays: set[dt.date]) -> int:
 
 
 COUNTED_STATUSES = ("pending", "approved")  # requests that take days from the balance
+OPEN_TICKET_STATUSES = ("open", "in_progress")  # tickets IT still works on
 
 
 def _leave_record(row: m.LeaveRequest) -> LeaveRecord:
@@ -412,7 +413,7 @@ class HRStore:
         with self._sessions() as s:
             q = select(m.Ticket).where(m.Ticket.employee_id == employee_id)
             if open_only:
-                q = q.where(or_(m.Ticket.status == "open", m.Ticket.status == "in_progress"))
+                q = q.where(m.Ticket.status.in_(OPEN_TICKET_STATUSES))
             rows = s.scalars(q.order_by(m.Ticket.created_at.desc(), m.Ticket.id.desc()).limit(limit))
             return [TicketRecord(t.id, t.category, t.summary, t.status, t.created_at, t.updated_at) for t in rows]
 
@@ -446,6 +447,19 @@ class HRStore:
             if t is None or t.employee_id != employee_id:
                 return False
             t.transcript = ((t.transcript or "") + f"\nEmployee (follow-up): {text[:1000]}").strip()
+            t.updated_at = dt.datetime.utcnow()
+            s.commit()
+            return True
+
+    def close_ticket(self, employee_id: str, ticket_id: int, text: str) -> bool:
+        """Mark the employee's open ticket resolved because they said the problem went away; False if it
+        is not theirs or no longer open."""
+        with self._sessions() as s:
+            t = s.get(m.Ticket, ticket_id)
+            if t is None or t.employee_id != employee_id or t.status not in OPEN_TICKET_STATUSES:
+                return False
+            t.status = "resolved"
+            t.transcript = ((t.transcript or "") + f"\nEmployee (closed it): {text[:1000]}").strip()
             t.updated_at = dt.datetime.utcnow()
             s.commit()
             return True

@@ -4,6 +4,11 @@ The intent classifier reads a message as one request; when the message splits in
 questions, each is classified on its own as well (``EmbeddingIntentClassifier``), so the assistant
 can answer both. Only clear seams count: a question mark followed by more text, a semicolon, or
 "and"/"also" followed by a question word or "I"/"my"; anything else stays one request.
+
+A longer message is a story ("my dad died on monday and I can't think straight... how many days of
+bereavement leave do I get?"): its questions are the sentences that end in a question mark
+(``questions_in_story``), each classified on its own, so a routine question is not lost when the
+story is what the assistant acts on.
 """
 
 from __future__ import annotations
@@ -30,3 +35,18 @@ def split_questions(text: str) -> tuple[str, str] | None:
     if len(parts) != 2 or any(len(p.split()) < MIN_WORDS for p in parts):
         return None
     return parts[0], parts[1]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
+MAX_STORY_QUESTIONS = 3
+
+
+def questions_in_story(text: str) -> list[str]:
+    """The questions (sentences ending in "?") of a message of several sentences; at most three."""
+    if not text:
+        return []
+    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    if len(sentences) < 2:
+        return []
+    found = [s.rstrip(" ?") for s in sentences if s.endswith("?") and len(s.split()) >= MIN_WORDS]
+    return found[:MAX_STORY_QUESTIONS]

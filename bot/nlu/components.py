@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.clauses import split_questions
+from bot.nlu.clauses import questions_in_story, split_questions
 from bot.nlu.encoder import load_encoder
 from bot.nlu.intent_model import IntentModel
 from bot.settings import load_settings
@@ -172,18 +172,26 @@ class EmbeddingIntentClassifier(GraphComponent, IntentClassifier):
 
     def _second_question(self, text: str, main: str) -> dict[str, Any] | None:
         """When ``text`` is two questions, one of them ``main``: the other's intent and words."""
-        pair = split_questions(text)
-        if pair is None or self._model is None:
+        if self._model is None:
             return None
-        folder = Path(self._config["encoder_dir"] or load_settings().encoder_dir)
-        vectors = load_encoder(folder).encode(list(pair))
-        found = [(clause, *self._model.rank(clause, vector)[0]) for clause, vector in zip(pair, vectors, strict=True)]
         sure = float(self._config["second_question_confidence"])
+        pair = split_questions(text)
+        found = self._classify(list(pair)) if pair else []
         names = [name for _, name, _ in found]
-        if main not in names or len(set(names)) != 2 or any(conf < sure for _, _, conf in found):
-            return None
-        clause, name, conf = next(f for f in found if f[1] != main)
-        return {"intent": name, "confidence": conf, "text": clause}
+        if found and main in names and len(set(names)) == 2 and all(conf >= sure for _, _, conf in found):
+            clause, name, conf = next(f for f in found if f[1] != main)
+            return {"intent": name, "confidence": conf, "text": clause}
+        # A story with a question in it: the first confident question about something else.
+        story = self._classify(questions_in_story(text))
+        return next(({"intent": n, "confidence": c, "text": q} for q, n, c in story if n != main and c >= sure), None)
+
+    def _classify(self, clauses: list[str]) -> list[tuple[str, str, float]]:
+        """Each clause with its likeliest intent and that intent's confidence."""
+        if not clauses or self._model is None:
+            return []
+        folder = Path(self._config["encoder_dir"] or load_settings().encoder_dir)
+        vectors = load_encoder(folder).encode(clauses)
+        return [(clause, *self._model.rank(clause, vector)[0]) for clause, vector in zip(clauses, vectors, strict=True)]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)

@@ -39,6 +39,12 @@ SUPPORT_CHAT_WORDS = frozenset(
 # "sick" is a feeling in "sick of this" but a kind of leave in "sick day": VADER reads it as -2.3 either way.
 _HR_COMPOUNDS = re.compile(r"\bsick(?= (?:leave|days?|notes?|pay|time|policy|allowance)\b)", re.IGNORECASE)
 
+# Markers that turn praise into its opposite: "thanks so much for the amazing help 🙄" praises in
+# words only. Eye-rolling, unamused and upside-down faces, "/s", "yeah right". Only praise flips:
+# "people who never rerack their weights 🙄" is negative already.
+IRONY_MARKERS = re.compile(r"\U0001F644|\U0001F612|\U0001F643|\U0001F611|(?:^|\s)/s\b|\byeah,? right\b|\bnot!", re.I)
+IRONIC_PRAISE = 0.3  # VADER compound from which marked praise reads as sarcasm
+
 POSITIVE_WORDS = [
     "happy",
     "good",
@@ -94,6 +100,7 @@ CUE_NAMES = [
     "vader_neg",
     "vader_pos",
     "vader_compound",
+    "ironic_praise",
 ]
 
 
@@ -108,6 +115,11 @@ class Cues:
     @property
     def crisis(self) -> bool:
         return self.values.get("crisis", 0.0) > 0
+
+    @property
+    def ironic(self) -> bool:
+        """Praise marked as sarcasm ("amazing help 🙄"): a complaint the encoder reads as praise."""
+        return self.values.get("ironic_praise", 0.0) > 0
 
     @property
     def intensity(self) -> float:
@@ -178,6 +190,10 @@ class CueExtractor:
         exclamations = max((len(m) for m in re.findall(r"!+", text)), default=0)
         questions = max((len(m) for m in re.findall(r"\?+", text)), default=0)
         polarity = self._vader.polarity_scores(_HR_COMPOUNDS.sub("medical", text))
+        marker = IRONY_MARKERS.search(text)
+        ironic = marker is not None and polarity["compound"] >= IRONIC_PRAISE
+        if ironic:  # the praise means its opposite: the lexicon reads it as the complaint it is
+            polarity = {**polarity, "neg": polarity["pos"], "pos": polarity["neg"], "compound": -polarity["compound"]}
         if negated:
             evidence.append(f"negated positive: {', '.join(negated)}")
         if intensifiers:
@@ -194,7 +210,9 @@ class CueExtractor:
             evidence.append(f"repeated words: {', '.join(repeated[:3])}")
         if crisis.terms:
             evidence.append(f"crisis language: {', '.join(crisis.terms)}")
-        if polarity["compound"] <= -0.5:
+        if ironic and marker is not None:
+            evidence.append(f"sarcasm: praise with {marker.group(0).strip()}")
+        elif polarity["compound"] <= -0.5:
             evidence.append(f"strongly negative wording (lexicon {polarity['compound']:+.2f})")
         values = {
             "negated_positive": float(len(negated)),
@@ -208,5 +226,6 @@ class CueExtractor:
             "vader_neg": polarity["neg"],
             "vader_pos": polarity["pos"],
             "vader_compound": polarity["compound"],
+            "ironic_praise": float(ironic),
         }
         return Cues(values, tuple(evidence), crisis.kinds)

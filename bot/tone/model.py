@@ -10,7 +10,8 @@ sigmoid first tempers the tuned model's overconfident logit, another maps the bl
 probability, and that is shifted from our examples' base rate to ``DEPLOYMENT_PRIOR`` (an
 assumption: about a quarter of the messages people write to support show distress). The operating
 threshold is the middle of those within 0.01 of the best F1 on those examples reweighted to that
-prior. A crisis cue makes the turn acute whatever the model says.
+prior. A crisis cue makes the turn acute whatever the model says; praise marked as sarcasm ("🙄",
+"/s") counts as distressed, which the encoder, reading the praise, misses.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ class ToneModel:
         acute = cues.crisis
         if acute:
             distress = max(distress, 0.99)
+        elif cues.ironic:  # the encoder takes "thanks for the amazing help 🙄" at its word
+            distress = max(distress, self.threshold)
         distressed = acute or distress >= self.threshold
         # The label agrees with the distress decision: the likeliest label of the matching group.
         group = [lab for lab in probabilities if (lab in DISTRESSED_LABELS) == distressed]

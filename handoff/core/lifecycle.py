@@ -241,13 +241,30 @@ def _escalate(d: _Draft, e: Escalate) -> None:
             d.queue.append(QueueOp(d.conv.queue_skill or e.skill, score))
         d.log(Kind.NOTE, f"The assistant escalated again: {e.reason}", "assistant", reason=e.reason)
         return
+    reply_on_its_way = d.conv.unanswered_deadline
     _enqueue(d, e.skill, queue_score(e.reason, e.distress, d.now))
     d.conv = d.conv.with_(
         escalation=escalation, escalated_at=d.conv.escalated_at or d.now, live_tone=None, live_distress=None
     )
     _answered(d)
     d.effects.append(PauseBot())
-    d.system("Connecting you with a person. You can keep writing here while you wait.", "queued", reason=e.reason)
+    if reply_on_its_way is None:
+        d.system(CONNECTING, "queued", reason=e.reason)
+    else:  # shown after the assistant's reply to this turn (or when it is overdue): see _release_held_notice
+        d.conv = d.conv.with_(held_notice=CONNECTING, held_notice_deadline=reply_on_its_way)
+
+
+CONNECTING = "Connecting you with a person. You can keep writing here while you wait."
+
+
+def _release_held_notice(d: _Draft) -> None:
+    """Log the held "connecting you" notice, if any; dropped if the conversation is no longer waiting."""
+    text = d.conv.held_notice
+    if text is None:
+        return
+    d.conv = d.conv.with_(held_notice=None, held_notice_deadline=None)
+    if d.conv.state is State.QUEUED:
+        d.system(text, "queued", reason=d.conv.escalation.reason if d.conv.escalation else None)
 
 
 def _ticketed(d: _Draft, e: Ticketed) -> None:
@@ -509,8 +526,19 @@ _HANDLERS: dict[type[Any], Callable[[_Draft, Any], None]] = {
 }
 
 
+# Events the employee sees nothing of, or (BotSaid) after which the notice is released.
+_KEEP_NOTICE_HELD = (BotSaid, Escalate, OfferTo, Decline, AddNote, Tick)
+
+
 def apply(conversation: Conversation, event: Event, now: float) -> Outcome:
     """The outcome of ``event`` on ``conversation`` at time ``now``; raises HandoffError if not allowed."""
     draft = _Draft(conversation, now)
+    # A held "connecting you" notice goes after the assistant's reply, and before anything else the
+    # employee would see (an agent joining, their next message), or when the reply is overdue.
+    overdue = conversation.held_notice_deadline is not None and conversation.held_notice_deadline <= now
+    if not isinstance(event, _KEEP_NOTICE_HELD) or (isinstance(event, Tick) and overdue):
+        _release_held_notice(draft)
     _HANDLERS[type(event)](draft, event)
+    if isinstance(event, BotSaid):
+        _release_held_notice(draft)
     return draft.outcome()

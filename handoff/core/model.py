@@ -132,11 +132,15 @@ class Conversation:
     unanswered_deadline: float | None = None
     live_tone: str | None = None  # the latest scored turn since the escalation: what agents see in lists
     live_distress: float | None = None
+    # "Connecting you with a person", held while the assistant's reply to the turn that escalated is on
+    # its way (the action server posts the escalation before Rasa answers), so it reads after that reply.
+    held_notice: str | None = None
+    held_notice_deadline: float | None = None
 
     @property
     def deadline(self) -> float | None:
         """The earliest moment a timer tick can change this conversation, if any."""
-        timers = (self.offer_deadline, self.reply_deadline, self.unanswered_deadline)
+        timers = (self.offer_deadline, self.reply_deadline, self.unanswered_deadline, self.held_notice_deadline)
         pending = [t for t in timers if t is not None]
         return min(pending) if pending else None
 

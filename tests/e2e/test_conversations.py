@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import requests
@@ -117,6 +118,8 @@ def test_sour_thanks_is_not_welcomed(assistant: Assistant) -> None:
     sour = assistant.say(sender, "thanks for nothing")
     assert "Sorry I wasn't more help" in text_of(sour) and "You're welcome" not in text_of(sour), sour
     assert [b["title"] for r in sour for b in r.get("buttons") or []] == ["Talk to a person"]
+    sarcastic = text_of(assistant.say(new_sender(), "thanks so much for the amazing help 🙄"))
+    assert "Sorry I wasn't more help" in sarcastic and "You're welcome" not in sarcastic, sarcastic
     sender = new_sender()
     assistant.say(sender, "when is payday")
     reply = text_of(assistant.say(sender, "thanks, that's great"))
@@ -152,6 +155,18 @@ def test_asking_for_a_ticket_opens_one_and_a_new_device_gets_its_own(assistant: 
     assert "opened IT ticket #" in second and "already have" not in second, second
     summaries = {t.summary for t in assistant.store.tickets("E1007", open_only=True)}
     assert {"my monitor keeps flickering, can u open a ticket", "and now my keyboard has stopped working"} <= summaries
+
+
+def test_a_ticket_is_closed_when_the_problem_went_away(assistant: Assistant) -> None:
+    """'close it, it's working now' was a fallback, and the ticket stayed open for IT to chase."""
+    sender = new_sender()
+    first = text_of(assistant.say(sender, "my headset microphone stopped working", employee="E1015"))
+    opened = re.search(r"opened IT ticket #(\d+)", first)
+    assert opened, first
+    done = text_of(assistant.say(sender, "close it, it's working now", employee="E1015"))
+    assert f"closed ticket #{opened.group(1)}" in done, done
+    ticket = assistant.store.ticket("E1015", int(opened.group(1)))
+    assert ticket is not None and ticket.status == "resolved"
 
 
 def test_identity_check_lockout_holds_across_chats(assistant: Assistant) -> None:
@@ -220,6 +235,18 @@ def test_sensitive_topic_goes_to_a_person(assistant: Assistant) -> None:
     slots = assistant.tracker(sender)["slots"]
     assert slots["sensitive_topic"] == "report_harassment"
     assert slots["escalation"]["reason"] == "sensitive_topic"
+
+
+def test_a_story_that_goes_to_a_person_still_gets_its_question_answered(assistant: Assistant) -> None:
+    """A long message about a death in the family that also asked about leave got care and a request; the
+    question itself was dropped."""
+    text = (
+        "My dad passed away on Sunday and I'm all over the place. I'll need time off for the funeral next "
+        "week. How many vacation days do I have left?"
+    )
+    reply = text_of(assistant.say(new_sender(), text, employee="E1016"))
+    assert "sorry for your loss" in reply and "request #" in reply, reply
+    assert "As for your other question: You have" in reply and "of vacation left" in reply, reply
 
 
 def test_out_of_scope_says_what_it_can_do(assistant: Assistant) -> None:

@@ -587,6 +587,62 @@ def test_a_more_urgent_escalation_while_waiting_moves_the_conversation_up() -> N
     assert calmer.conversation.queue_score == score and calmer.queue == ()
 
 
+def escalated_mid_turn() -> Conversation:
+    """The employee wrote, and the action server escalated before Rasa's reply to that turn arrived."""
+    said = run(in_bot(), EmployeeSaid("my manager keeps shouting at me", "m1", retry_at=T0 + 5), now=T0 - 1)
+    return run(said, Escalate("sensitive_topic", "hr", 0.7), now=T0)
+
+
+def test_the_connecting_notice_follows_the_reply_to_the_turn_that_escalated() -> None:
+    """The caring reply is computed before Rasa answers, but the escalation reaches us first: the
+    "connecting you" notice waits for that reply, so the employee reads them in that order."""
+    conv = escalated_mid_turn()
+    assert conv.state is State.QUEUED and conv.held_notice and conv.deadline == T0 + 5
+    outcome = apply(conv, BotSaid(({"text": "I'm sorry that's happening."},)), T0 + 1)
+    assert [e.kind for e in outcome.entries] == [Kind.BOT, Kind.SYSTEM]
+    assert system_events(outcome) == ["queued"] and outcome.entries[-1].data["reason"] == "sensitive_topic"
+    assert outcome.conversation.held_notice is None and outcome.conversation.deadline is None
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        ToneScored(1, "sad", 0.8, ()),  # Rasa gave no reply at all
+        EmployeeSaid("hello?", "m2"),
+        Claim(ANA, T0 + 60),  # "connecting you" before "Ana joined"
+        Tick(),  # the reply is overdue
+    ],
+    ids=["tone", "employee", "claim", "overdue"],
+)
+def test_a_held_notice_is_not_lost_when_no_reply_comes(event: Event) -> None:
+    """Without the reply, the notice goes out before whatever happens next, or when the reply is overdue."""
+    outcome = apply(escalated_mid_turn(), event, T0 + 6)
+    assert outcome.entries[0].kind is Kind.SYSTEM and outcome.entries[0].data["event"] == "queued"
+    assert outcome.conversation.held_notice is None
+
+
+@pytest.mark.parametrize(
+    "event", [Tick(), OfferTo(ANA, T0 + 30), AddNote(ANA.id, "seen")], ids=["tick", "offer", "note"]
+)
+def test_a_held_notice_waits_through_what_the_employee_does_not_see(event: Event) -> None:
+    """An early timer tick, the router offering the chat to an agent: the reply may still come first."""
+    outcome = apply(escalated_mid_turn(), event, T0 + 1)
+    assert not any(e.for_employee for e in outcome.entries) and outcome.conversation.held_notice
+
+
+def test_a_held_notice_is_dropped_once_the_employee_stopped_waiting() -> None:
+    """Cancelled before the reply: no stale "connecting you" after "you're back with the assistant"."""
+    outcome = apply(escalated_mid_turn(), CancelWaiting(), T0 + 1)
+    assert system_events(outcome) == ["queued", "cancelled"]  # released first, then the cancellation
+    after = apply(outcome.conversation, BotSaid(({"text": "ok"},)), T0 + 2)
+    assert system_events(after) == []
+
+
+def test_a_held_notice_survives_storage() -> None:
+    conv = escalated_mid_turn()
+    assert Conversation.from_dict(json.loads(json.dumps(conv.to_dict()))) == conv
+
+
 # --- the bot failing ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("state", ["bot", "offered"])
 def test_bot_failure_with_agents_online_queues_for_hr(state: str) -> None:

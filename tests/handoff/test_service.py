@@ -16,6 +16,7 @@ from websockets.exceptions import ConnectionClosed
 
 from handoff.auth import Identity, sign
 from handoff.backend.base import Backend
+from handoff.core.lifecycle import CONNECTING
 from handoff.web.app import create_app
 from tests.handoff.conftest import make_settings
 from tests.handoff.harness import (
@@ -61,7 +62,10 @@ async def stack(tmp_path: Path, backend: Backend) -> AsyncIterator[Stack]:
 async def escalate(stack: Stack, employee_id: str = "E1001", text: str = "I need a person") -> tuple[Client, str]:
     client, token = await employee(stack.url, employee_id)
     await client.send({"type": "message", "text": text, "client_id": "m1"})
-    await client.entry(kind="system", text="Connecting you with a person. You can keep writing here while you wait.")
+    # The action server escalates before Rasa answers; the employee still reads the reply first.
+    reply = await client.entry(kind="bot")
+    notice = await client.entry(kind="system", text=CONNECTING)
+    assert reply["id"] < notice["id"]
     return client, token
 
 

@@ -352,3 +352,77 @@ def test_cancel_form_clears_its_slots(rt: Runtime, domain: dict[str, Any]) -> No
     events, _ = run_action(ActionCancelForm(), t, domain)
     assert ActiveLoop(None) in events and SlotSet("leave_type", None) in events
     assert run_action(ActionCancelForm(), tracker("deny", "no"), domain)[0] == []
+
+
+@pytest.mark.parametrize("intent", ["ticket_status", "vpn_issue"])
+def test_close_it_closes_the_ticket_this_chat_opened(intent: str, rt: Runtime, domain: dict[str, Any]) -> None:
+    """'close it, it's working now' was a fallback; read as a VPN report it would have added to the ticket."""
+    _, first = run_action(ActionAnswer(), tracker("vpn_issue", "the vpn keeps dropping"), domain)
+    vpn = rt.store.tickets(DEMO, open_only=True)[0]
+    opened = [{"event": "bot", "text": texts(first)}]
+    _, closed = run_action(ActionAnswer(), tracker(intent, "close it, the vpn works now", events=opened), domain)
+    assert f"closed ticket #{vpn.id}" in texts(closed)
+    assert vpn.id not in {t.id for t in rt.store.tickets(DEMO, open_only=True)}
+    resolved = rt.store.ticket(DEMO, vpn.id)
+    assert resolved is not None and resolved.status == "resolved"
+    _, again = run_action(ActionAnswer(), tracker("ticket_status", f"close ticket #{vpn.id}"), domain)
+    assert f"#{vpn.id}" in texts(again) and "already resolved" in texts(again)
+
+
+def test_closing_with_several_open_tickets_asks_which_first(rt: Runtime, domain: dict[str, Any]) -> None:
+    rt.store.open_ticket(DEMO, "hardware", "monitor flickers")
+    rt.store.open_ticket(DEMO, "vpn", "vpn drops")
+    before = rt.store.tickets(DEMO, open_only=True)
+    assert len(before) >= 2
+    _, messages = run_action(ActionAnswer(), tracker("ticket_status", "you can close my ticket"), domain)
+    assert "Which ticket should I close?" in texts(messages)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == [f"close ticket #{t.id}" for t in before]
+    assert rt.store.tickets(DEMO, open_only=True) == before  # nothing closed before the press
+    _, pressed = run_action(ActionAnswer(), tracker("ticket_status", payloads[1]), domain)
+    assert f"closed ticket #{before[1].id}" in texts(pressed)
+
+
+def test_closing_what_is_not_there(rt: Runtime, domain: dict[str, Any]) -> None:
+    _, unknown = run_action(ActionAnswer(), tracker("ticket_status", "close ticket #99999"), domain)
+    assert "can't find a ticket #99999" in texts(unknown)
+    theirs = rt.store.tickets(BRIEF, open_only=True)[0]
+    _, not_mine = run_action(ActionAnswer(), tracker("ticket_status", f"close ticket #{theirs.id}"), domain)
+    assert f"can't find a ticket #{theirs.id}" in texts(not_mine) and not rt.store.close_ticket(DEMO, theirs.id, "x")
+    assert theirs in rt.store.tickets(BRIEF, open_only=True)
+    for t in rt.store.tickets(NEW_HIRE, open_only=True):
+        rt.store.close_ticket(NEW_HIRE, t.id, "test")
+    _, none = run_action(ActionAnswer(), tracker("ticket_status", "close my ticket", employee=NEW_HIRE), domain)
+    assert "no open tickets" in texts(none)
+
+
+@pytest.mark.parametrize("crisis", [False, True])
+def test_an_escalated_story_still_gets_its_routine_question_answered(
+    crisis: bool, rt: Runtime, domain: dict[str, Any]
+) -> None:
+    """A long message about a bereavement that ends "how many vacation days do I have left?" got the care
+    reply and a request, and the question was dropped. In a crisis, the resources and the person come alone."""
+    text = "My dad died on Monday and I can't think straight. How many vacation days do I have left?"
+    escalation = {"decision": "escalate", "reason": "crisis" if crisis else "sensitive_topic", "crisis": crisis}
+    escalation["evidence"] = {"topic": "bereavement", "crisis_kinds": ["self_harm"] if crisis else []}
+    t = tracker("bereavement", text, slots={"escalation": escalation})
+    t.latest_message["also"] = {"intent": "pto_balance", "confidence": 0.9, "text": "How many vacation days do I have"}
+    _, messages = run_action(ActionEscalate(), t, domain)
+    remaining = rt.store.balance(DEMO, "vacation", 2026).remaining.normalize()
+    other = f"As for your other question: You have {remaining:f} days of vacation left"
+    assert "request #" in texts(messages)
+    assert (other in texts(messages)) is not crisis, texts(messages)
+    if not crisis:
+        assert messages[-1]["text"].startswith(other)  # after the care and the request
+
+
+def test_a_fault_and_its_ticket_question_are_one_request(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'My screen is cracked. Can you open a ticket?' opens one ticket and says so once, not 'What's the problem?'."""
+    t = tracker("hardware_issue", "My screen is cracked. Can you open a ticket?", employee=BRIEF)
+    t.latest_message["also"] = {"intent": "ticket_status", "confidence": 0.9, "text": "Can you open a ticket"}
+    _, messages = run_action(ActionAnswer(), t, domain)
+    assert len(messages) == 1 and "opened IT ticket #" in texts(messages), texts(messages)
+    t = tracker("hardware_issue", "My screen is cracked. When is payday?", employee=BRIEF)
+    t.latest_message["also"] = {"intent": "payday", "confidence": 0.9, "text": "When is payday"}
+    _, both = run_action(ActionAnswer(), t, domain)
+    assert len(both) == 2 and "payday" in texts(both[1:]).lower(), texts(both)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.clauses import split_questions
+from bot.nlu.clauses import MAX_STORY_QUESTIONS, questions_in_story, split_questions
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,16 @@ def test_two_questions(text: str, expected: tuple[str, str]) -> None:
 )
 def test_one_request(text: str) -> None:
     assert split_questions(text) is None
+
+
+def test_the_questions_of_a_story() -> None:
+    """A long message's questions are found wherever they are; statements and one-word questions are not."""
+    story = (
+        "My manager shouted at me again in front of the whole team today. I honestly don't know how much "
+        "longer I can take it. Is that even allowed? Anyway, how many vacation days do I have left?\nthanks"
+    )
+    assert questions_in_story(story) == ["Is that even allowed", "Anyway, how many vacation days do I have left"]
+    assert questions_in_story("when is payday?") == []  # one sentence: split_questions' case
+    assert questions_in_story("It broke. Why?") == []
+    assert questions_in_story("") == []
+    assert len(questions_in_story("Is it? " * 10)) == MAX_STORY_QUESTIONS

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from actions.answers import days
 from actions.forms.expense import ActionAskExpenseConfirmed, ActionSubmitExpenseClaim, ValidateExpenseForm
 from actions.forms.identity import FAILED, VERIFIED, ActionSubmitItRequest, ValidateIdentityForm
-from actions.forms.meeting import ActionSubmitMeeting, ValidateMeetingForm
+from actions.forms.meeting import ActionSubmitMeeting, ValidateMeetingForm, tell_apart
 from actions.forms.pto import ActionAskLeaveConfirmed, ActionSubmitPtoRequest, ValidatePtoForm, check_range
 from actions.runtime import Runtime
 from tests.conftest import TODAY, run_action
@@ -309,6 +309,16 @@ def test_several_matches_offer_buttons_with_ids(rt: Runtime, domain: dict[str, A
     payload = messages[0]["buttons"][0]["payload"]
     t = tracker("inform", payload, active_loop="meeting_form", requested_slot="meeting_attendee")
     assert slots(run_action(ValidateMeetingForm(), t, domain)[0])["meeting_attendee"] == payload[-6:-1]
+
+
+def test_people_with_the_same_name_are_told_apart(rt: Runtime) -> None:
+    """Three buttons all reading "Tom Evans" left the employee guessing: repeated names get role and team."""
+    found = [("E1001", "Tom Evans"), ("E1002", "Tom Evans"), ("E1003", "Tom Evansson")]
+    assert tell_apart(rt.store, found) == [
+        "Tom Evans (Software Engineer, Engineering)",
+        "Tom Evans (Marketing Associate, Marketing)",
+        "Tom Evansson",
+    ]
 
 
 def test_meeting_time_rules(rt: Runtime, domain: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from actions.it_tickets import (
     asks_how_to_get,
+    asks_to_close,
     asks_to_open_ticket,
     describes_problem,
     fault_category,
@@ -98,3 +99,27 @@ def test_a_report_adds_to_the_open_ticket_only_when_it_is_about_the_same_thing()
 )
 def test_asking_how_equipment_is_issued_is_no_fault(text: str, wanted: bool) -> None:
     assert asks_how_to_get(text) is wanted
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("close it, it's working now", True),
+        ("you can close my ticket, the printer works again", True),
+        ("please close ticket INC-5512", True),
+        ("cancel my it ticket please", True),
+        ("mark it as resolved", True),
+        ("i don't need the ticket anymore", True),
+        ("no need for that request now", True),
+        ("close ticket #208", True),
+        ("excel freezes and I can't close it", False),  # a fault report that ends in "close it"
+        ("the app won't close", False),
+        ("close this window keeps popping up", False),
+        ("my ticket was closed but the issue isn't fixed", False),
+        ("when will my ticket be resolved", False),
+        ("cancel my leave next friday", False),
+        ("", False),
+    ],
+)
+def test_asking_to_close_a_ticket(text: str, wanted: bool) -> None:
+    assert asks_to_close(text) is wanted

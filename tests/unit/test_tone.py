@@ -180,6 +180,29 @@ def test_calm_problem_reports_and_short_answers_are_not_distress(scorer: ToneSco
     assert scorer.score("the scanner broke AGAIN and nobody has bothered to fix it in a week").distressed
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks so much for the amazing help 🙄",
+        "wow, great job 🙃",
+        "great help /s",
+        "yeah right, that was really useful",
+    ],
+)
+def test_praise_marked_as_sarcasm_counts_as_distress(scorer: ToneScorer, cues: CueExtractor, text: str) -> None:
+    """ "thanks so much for the amazing help 🙄" read as positive: the encoder takes praise at its word."""
+    found = cues.extract(text)
+    assert found.ironic and found.values["vader_compound"] < 0
+    assert any(c.startswith("sarcasm: praise with") for c in found.evidence)
+    score = scorer.score(text)
+    assert score.distressed and score.label != "positive"
+
+
+@pytest.mark.parametrize("text", ["thanks so much for the amazing help!", "the guy who never reracks his weights 🙄"])
+def test_praise_without_a_marker_or_a_marker_without_praise_is_no_sarcasm(cues: CueExtractor, text: str) -> None:
+    assert not cues.extract(text).ironic
+
+
 def test_support_chat_words_carry_no_polarity(cues: CueExtractor) -> None:
     """VADER rated "help" and "please" as cheerful and "no" and "problem" as gloomy; words of feeling keep theirs."""
     for text in ("I need help, please", "no", "yes", "there's a problem with the VPN"):
