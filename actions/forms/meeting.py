@@ -140,6 +140,27 @@ def meeting_clash(
     return f"{problem} The next time {who} free is {free:%A %-d %B at %H:%M}." if free else problem
 
 
+class ActionAskMeetingAttendee(Action):
+    """Who to meet; when the message named several colleagues ("with tom tomorrow at 10", or "tom" when
+    asked), which of them, as buttons, instead of asking again for a name already given."""
+
+    def name(self) -> str:
+        return "action_ask_meeting_attendee"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        rt = runtime()
+        found = (await off_loop(find_person, rt.store, text_of(tracker), employee_id(tracker)))[:5]
+        if len(found) < 2:
+            dispatcher.utter_message(response="utter_ask_meeting_attendee")
+            return []
+        titles = await off_loop(tell_apart, rt.store, found)
+        dispatcher.utter_message(
+            text="I found several people with that name. Which one?",
+            buttons=[{"title": t, "payload": f"{n} ({i})"} for (i, n), t in zip(found, titles, strict=True)],
+        )
+        return []
+
+
 class ValidateMeetingForm(FormValidation):
     own_intents = frozenset({"schedule_meeting"})
 
@@ -158,12 +179,7 @@ class ValidateMeetingForm(FormValidation):
             return {"meeting_attendee": found[0][0]}
         if not requested:
             return {}
-        if len(found) > 1:
-            titles = await off_loop(tell_apart, rt.store, found[:5])
-            dispatcher.utter_message(
-                text="I found several people with that name. Which one?",
-                buttons=[{"title": t, "payload": f"{n} ({i})"} for (i, n), t in zip(found[:5], titles, strict=True)],
-            )
+        if len(found) > 1:  # action_ask_meeting_attendee shows them
             return {"meeting_attendee": None}
         return self.unclear(
             dispatcher,

@@ -137,6 +137,21 @@ def test_a_meeting_is_not_booked_over_another(assistant: Assistant) -> None:
     assert f"The next time you're both free is {day:%A %-d %B} at 11:00" in second, second
 
 
+def test_a_shared_name_with_a_time_asks_which_person_and_keeps_the_time(assistant: Assistant) -> None:
+    """'set up a meeting with <a first name several people have> on <day> at 10:30' asked "Who would you
+    like to meet?" as if no name had been given; its buttons then all read the same."""
+    day, _ = free_days(assistant, "E1017", 3)
+    names = [n for _, n in assistant.store.find_colleagues("a", limit=300)]
+    first = next(n.split()[0] for n in names if sum(x.split()[0] == n.split()[0] for x in names) > 1)
+    sender = new_sender()
+    replies = assistant.say(sender, f"set up a meeting with {first} on {day:%B %-d} at 10:30", employee="E1017")
+    buttons = [b for r in replies for b in r.get("buttons") or []]
+    assert "Which one?" in text_of(replies) and len(buttons) > 1, replies
+    assert len({b["title"] for b in buttons}) == len(buttons)
+    done = text_of(assistant.say(sender, buttons[0]["payload"], employee="E1017"))
+    assert "When should" not in done and f"{day:%A %-d %B}" in done, done  # booked, or why not and when instead
+
+
 def test_time_off_asks_which_kind(assistant: Assistant) -> None:
     """Time off could be any kind: asked, not presumed vacation; the "Sick leave" answer is no health matter."""
     sender = new_sender()

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from actions.answers import days
 from actions.forms.expense import ActionAskExpenseConfirmed, ActionSubmitExpenseClaim, ValidateExpenseForm
 from actions.forms.identity import FAILED, VERIFIED, ActionSubmitItRequest, ValidateIdentityForm
-from actions.forms.meeting import ActionSubmitMeeting, ValidateMeetingForm, tell_apart
+from actions.forms.meeting import ActionAskMeetingAttendee, ActionSubmitMeeting, ValidateMeetingForm, tell_apart
 from actions.forms.pto import ActionAskLeaveConfirmed, ActionSubmitPtoRequest, ValidatePtoForm, check_range
 from actions.runtime import Runtime
 from tests.conftest import TODAY, run_action
@@ -305,10 +305,29 @@ def test_several_matches_offer_buttons_with_ids(rt: Runtime, domain: dict[str, A
     first = next(n.split()[0] for n in names if sum(x.split()[0] == n.split()[0] for x in names) > 1)
     t = tracker("inform", first, active_loop="meeting_form", requested_slot="meeting_attendee")
     events, messages = run_action(ValidateMeetingForm(), t, domain)
-    assert slots(events) == {"meeting_attendee": None}
+    assert slots(events) == {"meeting_attendee": None} and not messages  # the form asks again, with buttons:
+    _, messages = run_action(ActionAskMeetingAttendee(), t, domain)
+    assert len(messages) == 1 and messages[0]["text"] == "I found several people with that name. Which one?"
     payload = messages[0]["buttons"][0]["payload"]
     t = tracker("inform", payload, active_loop="meeting_form", requested_slot="meeting_attendee")
     assert slots(run_action(ValidateMeetingForm(), t, domain)[0])["meeting_attendee"] == payload[-6:-1]
+
+
+def test_a_name_and_a_time_in_one_message_keep_the_time_and_ask_which_person(
+    rt: Runtime, domain: dict[str, Any]
+) -> None:
+    """'set up a meeting with <a shared first name> tomorrow at 10' asked "Who would you like to meet?" as if
+    no name had been given."""
+    names = [n for _, n in rt.store.find_colleagues("a", limit=100)]
+    first = next(n.split()[0] for n in names if sum(x.split()[0] == n.split()[0] for x in names) > 1)
+    t = tracker("schedule_meeting", f"set up a meeting with {first} tomorrow at 10", active_loop="meeting_form")
+    events, _ = run_action(ValidateMeetingForm(), t, domain)
+    tomorrow_at_10 = (rt.now() + dt.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    assert slots(events) == {"meeting_time": tomorrow_at_10.isoformat(timespec="minutes")}
+    _, messages = run_action(ActionAskMeetingAttendee(), t, domain)
+    assert [b["title"].split()[0] for b in messages[0]["buttons"]] == [first] * len(messages[0]["buttons"]) != []
+    _, plain = run_action(ActionAskMeetingAttendee(), tracker("schedule_meeting", "book a meeting"), domain)
+    assert plain == [{**plain[0], "response": "utter_ask_meeting_attendee"}]
 
 
 def test_people_with_the_same_name_are_told_apart(rt: Runtime) -> None:
