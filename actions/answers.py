@@ -245,6 +245,10 @@ def opened_here(a: Ask, open_tickets: list[TicketRecord]) -> TicketRecord | None
     return next((still_open[n] for n in a.tickets_opened_here if n in still_open), None)
 
 
+def close_buttons(tickets: list[TicketRecord]) -> tuple[tuple[str, str], ...]:
+    return tuple((f"#{t.id} {t.summary[:40]}", f"close ticket #{t.id}") for t in tickets)
+
+
 def close_ticket(a: Ask) -> Reply:
     """'close it, it's working now': the ticket named, else the one this chat opened, else the only open one;
     with several open and none named, a button per ticket (nothing is closed before the press)."""
@@ -257,14 +261,19 @@ def close_ticket(a: Ask) -> Reply:
         if ticket.id not in {t.id for t in open_tickets}:
             return Reply(f"Ticket #{ticket.id} ({ticket.summary}) is already {ticket.status.replace('_', ' ')}.")
     else:
-        ticket = opened_here(a, open_tickets) or (open_tickets[0] if len(open_tickets) == 1 else None)
+        named = things_named(a.text)  # "the outlook one is fixed now, close it": only a ticket about outlook
+        about = [t for t in open_tickets if things_named(t.summary) & named] if named else open_tickets
+        here = opened_here(a, about)
+        ticket = here or (about[0] if len(about) == 1 else None)
+        if ticket is None and named and open_tickets:
+            return Reply(
+                f"I don't see an open ticket about {', '.join(sorted(named))}. Which ticket should I close?",
+                buttons=close_buttons(open_tickets),
+            )
     if ticket is None and not open_tickets:
         return Reply("You have no open tickets, so there's nothing to close.")
     if ticket is None:
-        return Reply(
-            "Which ticket should I close?",
-            buttons=tuple((f"#{t.id} {t.summary[:40]}", f"close ticket #{t.id}") for t in open_tickets),
-        )
+        return Reply("Which ticket should I close?", buttons=close_buttons(about))
     if not a.store.close_ticket(a.profile.id, ticket.id, a.text):
         return Reply(f"Ticket #{ticket.id} is no longer open, so there's nothing to close.")
     return Reply(
@@ -443,7 +452,8 @@ def hardware_issue(a: Ask) -> Reply:
             "approval, which IT asks for. If something you were promised hasn't arrived, say \"open a "
             "ticket\" and tell me what's missing."
         )
-    return it_ticket(a, "hardware")
+    category = fault_category(a.text)  # "outlook crashes on start" is a fault of an application
+    return it_ticket(a, category if things_named(a.text) else "hardware")
 
 
 def software_access(a: Ask) -> Reply:

@@ -56,6 +56,22 @@ PREGNANCY_CARE = (
     "Thank you for telling me. HR can talk you through parental leave (16 weeks at full pay for birthing "
     "parents), time off for appointments and any adjustments at work, in confidence."
 )
+# "I'm really stressed about my workload, I'm drowning" is read as health too; sick days and injuries
+# are beside the point when nothing says the employee is ill.
+STRESS = re.compile(
+    r"\b(?:stress\w*|overwhelm\w*|burn(?:ed|t)?[ -]?out|exhausted|drowning|workload|breaking point|fed up|"
+    r"worn out|can'?t cope|too much on my plate)\b",
+    re.IGNORECASE,
+)
+ILLNESS = re.compile(
+    r"\b(?:sick|ill|unwell|flu|fever|covid|doctor|hospital|injur\w*|hurt|pain|surgery|diagnos\w*|migraine|"
+    r"cancer|medication|therapy|therapist)\b",
+    re.IGNORECASE,
+)
+STRESS_CARE = (
+    "That sounds like a lot to carry, and I'm glad you said something. You don't have to sort it out alone: "
+    "HR can look at your workload and what would help, in confidence. " + EAP
+)
 OPENERS = {
     "crisis": "",  # the resources message already opened with a caring line
     "acute_distress": "I'm really sorry; I can tell this is upsetting.",
@@ -170,6 +186,8 @@ class ActionEscalate(Action):
         opener = CARE_REPLIES.get(str(topic), "") if reason == "sensitive_topic" else OPENERS.get(reason, "")
         if topic == "health_leave" and PREGNANCY.search(text_of(tracker)):
             opener = PREGNANCY_CARE
+        elif topic == "health_leave" and STRESS.search(text_of(tracker)) and not ILLNESS.search(text_of(tracker)):
+            opener = STRESS_CARE
         elif reason == "acute_distress" and evidence.get("tone") in ("anxious", "sad"):
             opener = f"{opener} {EAP}"  # a panic attack or despair: someone to talk to right now, too
         escalation = tracker.get_slot("escalation") or {}

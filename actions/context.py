@@ -46,6 +46,14 @@ def text_of(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "")
 
 
+def own_text(tracker: Tracker) -> str:
+    """The latest message without its second question ("... as annual leave, and also how much sick
+    leave do I have?" is a vacation request), which is answered on its own (bot.nlu.clauses)."""
+    text = text_of(tracker)
+    also = str((tracker.latest_message.get("also") or {}).get("text") or "")
+    return text.replace(also, " ") if also and also in text else text
+
+
 def transcript(tracker: Tracker, limit: int = 40) -> str:
     """The last turns as plain text, for tickets that carry the conversation."""
     lines: list[str] = []

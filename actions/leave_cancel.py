@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import days
-from actions.context import text_of
+from actions.context import intent_of, text_of
 from actions.profiles import NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 from bot.db.store import LeaveRecord
@@ -52,6 +52,21 @@ _ABOUT_LEAVE = re.compile(
 )
 
 
+SINGLE_CHOICE = "Shall I cancel your"
+_YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|do it|go ahead)\b", re.IGNORECASE)
+
+
+def asked_about(tracker: Tracker) -> tuple[int | None, int]:
+    """The request the last bot turn asked "Shall I cancel your ...?" about, and how many it offered."""
+    last = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+    if last is None:
+        return None, 0
+    payloads = [str(b.get("payload", "")) for b in (last.get("data") or {}).get("buttons") or []]
+    ids = [int(m.group(1)) for p in payloads if (m := re.search(rf'"{ENTITY}": "(\d+)"', p))]
+    single = ids[0] if len(ids) == 1 and SINGLE_CHOICE in str(last.get("text") or "") else None
+    return single, len(ids)
+
+
 class ActionCancelLeave(Action):
     def name(self) -> str:
         return "action_cancel_leave"
@@ -63,6 +78,22 @@ class ActionCancelLeave(Action):
             dispatcher.utter_message(text=NO_PROFILE)
             return []
         wanted = requested_id(tracker)
+        if wanted is None and intent_of(tracker) in ("affirm", "deny"):  # a typed answer to the question
+            single, offered = asked_about(tracker)
+            said_yes = intent_of(tracker) == "affirm" or bool(_YES.search(text_of(tracker)))  # "yes cancel it"
+            if not said_yes:
+                dispatcher.utter_message(
+                    text="Okay, I've kept it; nothing is cancelled." if offered else "No problem.",
+                )
+                return []
+            if single is None:
+                dispatcher.utter_message(
+                    text="Press the button of the request to cancel, so I cancel the right one."
+                    if offered
+                    else "Great. Anything else I can help with?"
+                )
+                return []
+            wanted = single
         if wanted is None and not _ABOUT_LEAVE.search(text_of(tracker)):
             # "I can't do this anymore, I just want it all to stop" was read as this at 0.36: no leave in it
             dispatcher.utter_message(response="utter_default")
@@ -94,7 +125,7 @@ class ActionCancelLeave(Action):
         dispatcher.utter_message(
             text=f"{prefix}Which request should I cancel?"
             if len(choices) > 1
-            else f"{prefix}Shall I cancel your {described(choices[0])} request?",
+            else f"{prefix}{SINGLE_CHOICE} {described(choices[0])} request?",
             buttons=[
                 *(choice_button(r) for r in choices[:MAX_CHOICES]),
                 {"title": "Keep it" if len(choices) == 1 else "Keep them all", "payload": "no thanks"},

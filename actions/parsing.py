@@ -91,15 +91,15 @@ def _future_year(month: int, day: int, today: dt.date, year: str | None) -> dt.d
         return None
 
 
-def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
+def _match_date(kind: str, m: re.Match[str], today: dt.date, day_first: bool = False) -> dt.date | None:
     if kind == "iso":
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
-    if kind == "slash":  # US order, month/day; day/month when the first number can't be a month (20/3)
-        first, second = int(m.group(1)), int(m.group(2))
-        if first > 12 >= second:
+    if kind == "slash":  # US order, month/day; day/month when the first number can't be a month (20/3),
+        first, second = int(m.group(1)), int(m.group(2))  # or another date of the message is (24/12 to 02/01)
+        if (first > 12 or day_first) and second <= 12:
             first, second = second, first
         return _future_year(first, second, today, m.group(3))
     if kind == "month_day":
@@ -131,8 +131,8 @@ def _match_date(kind: str, m: re.Match[str], today: dt.date) -> dt.date | None:
     return None
 
 
-_TO = r"\s*(?:-|–|to|through|thru|till|until)\s*"
-_RANGES = [  # "april 6-8", "6 to 8 april": two dates sharing one month
+_TO = r"\s*(?:-|–|to|through|thru|till|until|and|&)\s*(?:the\s+)?"
+_RANGES = [  # "april 6-8", "6 to 8 april", "the 18th and 19th of january": two dates sharing one month
     ("month_range", re.compile(rf"\b({_MONTH})\.?\s+{_DAY}{_TO}{_DAY}\b(?:,?\s*(\d{{4}}))?")),
     ("range_month", re.compile(rf"\b{_DAY}{_TO}{_DAY}\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?")),
 ]
@@ -151,8 +151,18 @@ def _range(kind: str, m: re.Match[str], today: dt.date) -> list[dt.date]:
     return [start, end] if end is not None else [start]
 
 
-def _ordinal_day(day: int, previous: dt.date | None, today: dt.date) -> dt.date | None:
-    """ "the 8th" after "april 6" is 8 April; alone, the next such day from today."""
+def _ordinal_day(
+    day: int, previous: dt.date | None, today: dt.date, following: dt.date | None = None
+) -> dt.date | None:
+    """ "the 8th" after "april 6" is 8 April; before "the 12th of january" (and no date before it), that
+    month's; alone, the next such day from today."""
+    if previous is None and following is not None:
+        try:
+            candidate = following.replace(day=day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and today <= candidate <= following:
+            return candidate
     anchor = previous or today
     for months_ahead in range(3):
         month_index = anchor.month - 1 + months_ahead
@@ -181,17 +191,20 @@ def find_dates(text: str, today: dt.date) -> list[dt.date]:
         for m in pattern.finditer(lowered):
             if not taken(m):
                 found += [(m.start(), m.end(), d, kind) for d in _range(kind, m, today)]
+    slashes = [m for kind, pattern in _DATE_PATTERNS if kind == "slash" for m in pattern.finditer(lowered)]
+    day_first = any(int(m.group(1)) > 12 for m in slashes)  # "24/12 to 02/01": the second is 2 January too
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(lowered):
             if taken(m):
                 continue  # already covered by a more specific pattern
-            day = _match_date(kind, m, today)
+            day = _match_date(kind, m, today, day_first)
             if day is not None:
                 found.append((m.start(), m.end(), day, kind))
     for m in _ORDINAL.finditer(lowered):
         if not taken(m):
             before = [d for s, _, d, _ in sorted(found) if s < m.start()]
-            day = _ordinal_day(int(m.group(1)), before[-1] if before else None, today)
+            after = [d for s, _, d, _ in sorted(found) if s >= m.end()]
+            day = _ordinal_day(int(m.group(1)), before[-1] if before else None, today, after[0] if after else None)
             if day is not None:
                 found.append((m.start(), m.end(), day, "ordinal"))
     dates: list[dt.date] = []

@@ -70,6 +70,12 @@ def crisis_resources(kinds: object) -> str:
 
 
 OFFER_TEXT = "It sounds like this has been hard. Would you like me to bring in a person from our team?"
+# Offers for these reasons come only after the employee said no to a person (bot.escalation).
+ASKED_AGAIN = frozenset({"acute_distress", "building_distress"})
+OFFER_AGAIN_TEXT = (
+    "I know you said no earlier, and that's fine. It sounds like this is really getting to you, though: "
+    "shall I bring in someone from our team after all?"
+)
 SKILLS = {
     "payday": "payroll",
     "income": "payroll",
@@ -219,6 +225,8 @@ TEAM_NAMES = {"payroll": "Payroll", "hr": "HR", "it": "IT"}
 def offer_text(escalation: Any) -> str:
     """The offer, worded for why it is made: a complaint is about something to fix, not about feelings."""
     evidence = escalation.get("evidence") if isinstance(escalation, dict) else None
+    if isinstance(escalation, dict) and escalation.get("reason") in ASKED_AGAIN:
+        return OFFER_AGAIN_TEXT
     if isinstance(evidence, dict) and evidence.get("complaint"):
         team = TEAM_NAMES[skill_for(evidence.get("intent"))]
         return f"If something's not right there, someone from {team} can look into it with you. Shall I bring them in?"

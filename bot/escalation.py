@@ -17,7 +17,8 @@ escalate    sensitive_topic    harassment, bereavement, health, job security
 offer       sensitive_question a calm, impersonal question about one ("what's the bereavement leave policy?"):
                                answered, then a person offered (``Turn.general_question``)
 escalate    acute_distress     distress >= ``acute`` on this turn, with an angry, anxious or sad tone
-                               and strong wording (intensity >= ``acute_intensity``)
+                               and strong wording (intensity >= ``acute_intensity``); after the
+                               employee said no to a person, an offer instead (once more, as below)
 escalate    building_distress  the decaying distress trend >= ``trend`` after ``min_turns`` turns
 escalate    repeated_failure   ``failures`` fallbacks in a row, or the same request ``repeats``+1 times
 offer       moderate_distress  distress >= ``moderate`` (or trend >= ``moderate_trend``), offered once;
@@ -267,7 +268,11 @@ class EscalationPolicy:
             return Outcome(Decision.OFFER, "sensitive_question", {**evidence, "topic": turn.intent}, new)
         if sensitive:
             return escalate("sensitive_topic", topic=turn.intent)
-        if turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES and turn.intensity >= t.acute_intensity:
+        acute = turn.distress >= t.acute - discount and turn.tone in ACUTE_TONES and turn.intensity >= t.acute_intensity
+        if acute and state.declined and not turn.answering_form:  # venting after a "no thanks": ask, don't act
+            if not state.offered_again:
+                return Outcome(Decision.OFFER, "acute_distress", evidence, new)
+        elif acute:
             return escalate("acute_distress", threshold=round(t.acute - discount, 4), intensity=turn.intensity)
         building = new.turns >= t.min_turns and trend >= t.trend - discount
         trend_bar = round(t.trend - discount, 4)  # as the evidence shows it

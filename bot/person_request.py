@@ -37,6 +37,24 @@ _ASKS = [
     r"\b(?:can|could|would|will|please|have) (?:someone|somebody) (?:from|in) [a-z.]+ "
     r"(?:look at|look into|check|help|fix|sort|take a look)\b",
 ]
+# A team asked for by name is a request for its people: "I want to talk to payroll", "connect me with the
+# payroll team", "get me IT support", "I need a payroll person" (lower-case "it" alone is no team).
+_TEAM_WORDS = (
+    r"(?:payroll|finance|accounts|hr|human resources|people team|people ops|it support|tech support|"
+    r"helpdesk|help desk|service desk|i\.t\.?)"
+)
+_NOT_PEOPLE = r"(?! (?:portal|policy|policies|system|website|site|page|handbook|form|forms|app|tool|email))\b"
+_ASKS += [
+    rf"\b(?:speak|talk|chat)(?:ing)? (?:to|with) (?:the |your |someone (?:from|in) )?{_TEAM_WORDS}{_NOT_PEOPLE}",
+    rf"\b(?:put|get|connect|transfer|pass|send) me (?:through )?(?:to|with) (?:the |your )?{_TEAM_WORDS}{_NOT_PEOPLE}",
+    rf"\b(?:get|give) me (?:the |your )?{_TEAM_WORDS}(?: team| department| people| person)?{_NOT_PEOPLE}",
+    rf"\b(?:want|need) (?:a |an )?{_TEAM_WORDS} (?:person|agent|rep|specialist|advisor|adviser)\b",
+    # "no bot. person.", "not a bot, a human please"
+    r"\bno(?:t a| more)? bots?\b[.,!]*\s*(?:a |an )?(?:real )?(?:person|human|people|agent)\b",
+    # "is there anybody I can call about this?"
+    r"\b(?:is there|are there) (?:anybody|anyone|someone|somebody|a person) (?:i|we) (?:can|could) "
+    r"(?:call|ring|phone|talk to|speak to|speak with|talk with|contact)\b",
+]
 _ASK = re.compile("|".join(f"(?:{p})" for p in _ASKS))
 # Right before the match, these words make it something else than a request now:
 NOT_A_REQUEST = re.compile(
@@ -72,7 +90,7 @@ _FROM_TEAM = [
     (
         skill,
         re.compile(
-            rf"\b(?:from|in|at) (?:the )?(?:{words})(?: team| department| dept)?\b"
+            rf"\b(?:from|in|at|to|with|me) (?:the |your )?(?:{words})(?: team| department| dept)?\b"
             rf"|\b(?:{words}) (?:person|people|team|agent|rep|someone|department)\b"
         ),
     )

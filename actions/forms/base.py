@@ -18,6 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import confidence_of, intent_of
+from actions.conversation import answer_other_question
+from actions.profiles import load_profile
+from actions.runtime import runtime
 
 # Intents that never interrupt a form: they are answers, or noise the form should ask again about.
 ANSWER_LIKE = frozenset({"affirm", "out_of_scope", "nlu_fallback", None})
@@ -52,6 +55,11 @@ class FormValidation(FormValidationAction):
             and confidence_of(tracker) >= INTERRUPT_CONFIDENCE
         ):
             return []  # a clear "no": the rules cancel the form (a button like "Other" may look like a weak deny)
+        if tracker.get_slot("requested_slot") is None and tracker.latest_message.get("also"):
+            # The message that starts the form also asked something ("... and how much sick leave do I have?")
+            profile = await load_profile(runtime(), tracker)
+            if profile is not None:
+                await answer_other_question(dispatcher, tracker, profile, intent_of(tracker))
         return await super().run(dispatcher, tracker, domain)
 
     def interrupted(self, tracker: Tracker) -> bool:

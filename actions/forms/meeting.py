@@ -23,6 +23,7 @@ TIME_HINT = "I need a day and a time, like 'tomorrow at 2pm' or 'Friday 10:30'."
 
 
 EMPLOYEE_ID = re.compile(r"\b(E\d{4,})\b")
+MY_MANAGER = re.compile(r"\bmy (?:line |direct )?(?:manager|boss|supervisor|team lead)\b", re.IGNORECASE)
 
 
 def find_person(store: HRStore, text: str, exclude: str | None) -> list[tuple[str, str]]:
@@ -33,6 +34,14 @@ def find_person(store: HRStore, text: str, exclude: str | None) -> list[tuple[st
             return [(explicit.group(1), store.profile(explicit.group(1)).name)]
         except UnknownEmployee:
             return []
+    if exclude and MY_MANAGER.search(text):  # "a meeting with my manager tomorrow at 3"
+        try:
+            manager = store.profile(exclude).manager_name
+        except UnknownEmployee:
+            manager = None
+        same = [(i, n) for i, n in store.find_colleagues(manager or "", limit=6) if n == manager]
+        if same:
+            return same
     words = person_name(text).lower().split()
     candidates = [" ".join(words)] + [" ".join(words[i : i + 2]) for i in range(len(words) - 1)] + words
     for candidate in candidates:

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import day, days
-from actions.context import intent_of, text_of
+from actions.context import intent_of, own_text, text_of
 from actions.forms.base import FormValidation, is_requested
 from actions.parsing import duration_end, find_dates, leave_type_from_text
 from actions.profiles import NO_PROFILE, load_profile
@@ -125,7 +125,7 @@ class ValidatePtoForm(FormValidation):
     async def extract_leave_type(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        kind = leave_type_from_text(text_of(tracker))
+        kind = leave_type_from_text(own_text(tracker))
         changing = is_requested(tracker, "leave_confirmed") and not self.interrupted(tracker)
         if kind and (is_requested(tracker, "leave_type") or not tracker.get_slot("leave_type") or changing):
             return {"leave_type": kind}

@@ -50,12 +50,19 @@ SELF_HARM = [
     *("see the point of anything", "point of anything anymore"),  # not "want it all to stop": notifications
     *("been cutting again", "started cutting again", "i'm cutting again"),
     *("im cutting again",),
+    *("stockpiling my meds", "stockpiling meds", "saving up my meds", "hoarding my pills", "hoarding pills"),
+    *("done with life", "done with living", "done with being alive", "tired of life"),
+    *("a burden to everyone", "a burden on everyone", "a burden to everybody", "a burden to my family"),
+    *("i'm a burden", "im a burden", "i am a burden", "everyone would be better off without"),
 ]
 # "taking all my sleeping pills tonight", "took a bunch of pills": an overdose; not "take my pills".
 OVERDOSE_VERBS = ["take", "taking", "took", "swallow", "swallowed", "swallowing", "down", "downed"]
 OVERDOSE_AMOUNTS = [["all"], ["too", "many"], ["a", "bunch", "of"], ["a", "handful", "of"], ["a", "lot", "of"]]
 OVERDOSE_AMOUNTS += [["the", "whole", "bottle", "of"], ["a", "whole", "bottle", "of"], ["every", "one", "of"]]
+OVERDOSE_AMOUNTS += [["every"], ["every", "last"], ["every", "single"]]  # "take every pill in the cabinet"
 PILLS = ["pills", "tablets", "painkillers", "meds", "medication", "medications", "sleeping", "antidepressants"]
+PILLS += ["pill", "tablet"]
+COURSE_QUESTIONS = ("do i have to", "do i need to", "should i", "am i supposed to", "do you have to", "must i")
 CLAUSE_LINKS = {"and", "or", "if", "again", "now", "today", "tonight", "tomorrow", "so", "because", "when", "too"}
 # "I'm going to kill my manager", "gonna hurt someone in this office": a threat to people, not "kill the ticket".
 THREAT_INTENT = ["going", "gonna", "will", "'ll", "wanna", "want", "about"]
@@ -110,12 +117,34 @@ KMS_BEFORE = ["to", "wanna", "gonna", "'ll", "ll", "will", "should", "might", "c
 THREATS = [
     *("going to hurt him", "going to hurt her", "going to hurt them", "going to kill him"),
     *("going to kill her", "going to kill them", "bring a gun", "shoot everyone"),
+    *("bring a knife", "bringing a knife", "bring a weapon", "bringing a weapon", "bringing a gun"),
+    *("bring my gun", "bring my knife", "bring in a gun", "bring in a knife"),
+]
+# "going to shoot up the place on friday": a place of people, not "shoot up the rankings".
+SHOOT_UP = ["shoot", "shooting", "shoots"]
+PLACES = [
+    *("place", "office", "building", "warehouse", "school", "store", "shop", "site", "plant", "factory"),
+    *("floor", "canteen", "meeting", "party", "depot", "branch", "workplace", "lobby", "cafeteria"),
+]
+# "bring a knife and fork to the potluck": cutlery, not a weapon.
+FOOD = {
+    *("fork", "forks", "spoon", "spoons", "cake", "potluck", "lunch", "bread", "cheese", "kitchen", "cutting"),
+    *("board", "picnic", "bbq", "barbecue", "cook", "cooking", "chop", "slice", "pizza", "steak", "butter"),
+}
+# "my husband won't let me have money, I'm scared of him": coercive control and fear at home.
+FEARED = [
+    *("him", "her", "husband", "wife", "partner", "boyfriend", "girlfriend", "bf", "gf", "ex", "dad"),
+    *("father", "stepdad", "stepfather", "mom", "mum", "mother", "spouse", "fiance", "fiancé"),
 ]
 ABUSE = [  # at home; who hits whom is also matched by the pattern below
     *("abusing me", "abuses me", "abused me", "being abused", "threatened to kill", "threatens to kill"),
     *("threatening to kill", "said he would kill me", "said she would kill me", "said he'd kill me"),
     *("said she'd kill me", "not safe at home", "im not safe at home", "don't feel safe at home"),
     *("dont feel safe at home", "afraid to go home", "scared to go home", "beaten by my"),
+    *("won't let me have money", "wont let me have money", "won't let me have any money"),
+    *("wont let me have any money", "controls all my money", "takes all my money"),
+    *("won't let me leave the house", "wont let me leave the house", "won't let me see my friends"),
+    *("wont let me see my friends",),
 ]
 SEXUAL_ASSAULT = ["sexually assaulted", "raped", "groped me", "was groped", "been groped"]
 VIOLENCE = ["assaulted me", "was assaulted", "been assaulted", "attacked me", "was attacked", "was beaten"]
@@ -201,7 +230,7 @@ KIND_OF_LABEL = {
     "SEXUAL_ASSAULT": "sexual_assault",
     "VIOLENCE": "violence",
     "OTHERS": "violence",
-}  # the rest: self_harm
+}  # the rest: self_harm; THREATENED: abuse or violence, by who else the message names
 
 
 @dataclass(frozen=True)
@@ -249,10 +278,21 @@ class CrisisFinder:
         vehicle = [{"LOWER": {"IN": ["a", "the", "an"]}, "OP": "?"}, {"LOWER": {"IN": VEHICLES}}]
         self._violence.add("SELF_HARM", [[{"LOWER": {"IN": IN_FRONT_VERBS}}, *in_front, *vehicle]])
         mine = {"LOWER": {"IN": ["my", "the", "those", "these", "her", "his"]}, "OP": "?"}
+        pills = [{"LOWER": {"IN": ["sleeping", "prescription"]}, "OP": "?"}, {"LOWER": {"IN": PILLS}}]
         for amount in OVERDOSE_AMOUNTS:
             words = [{"LOWER": w} for w in amount]
-            pills = [mine, {"LOWER": {"IN": ["sleeping", "prescription"]}, "OP": "?"}, {"LOWER": {"IN": PILLS}}]
-            self._violence.add("SELF_HARM", [[{"LOWER": {"IN": OVERDOSE_VERBS}}, *words, *pills]])
+            self._violence.add("SELF_HARM", [[{"LOWER": {"IN": OVERDOSE_VERBS}}, *words, mine, *pills]])
+        self._violence.add(
+            "SELF_HARM", [[{"LOWER": {"IN": ["stockpiling", "stockpiled", "hoarding", "hoarded"]}}, mine, *pills]]
+        )
+        owner = {"LOWER": {"IN": THREAT_OWNERS}, "OP": "?"}
+        self._violence.add("THREAT", [[{"LOWER": {"IN": SHOOT_UP}}, {"LOWER": "up"}, owner, {"LOWER": {"IN": PLACES}}]])
+        self._violence.add("THREAT", [[{"LOWER": {"IN": SHOOT_UP}}, owner, {"LOWER": {"IN": PLACES}}, {"LOWER": "up"}]])
+        # "my manager grabbed my arm and threatened to hit me": violence, or abuse when it is someone at home.
+        threatened = [{"LOWER": {"IN": ["threatened", "threatens", "threatening"]}}, {"LOWER": "to"}]
+        self._violence.add("THREATENED", [[*threatened, {"LOWER": {"IN": [*ABUSE_VERBS, *THREAT_VERBS]}}, me]])
+        fear = [{"LOWER": {"IN": ["scared", "afraid", "terrified", "frightened"]}}, {"LOWER": "of"}]
+        self._violence.add("ABUSE", [[*fear, {"LOWER": "my", "OP": "?"}, {"LOWER": {"IN": FEARED}}]])
         self._violence.add(
             "THREAT",
             [
@@ -277,7 +317,7 @@ class CrisisFinder:
                 continue
             if label == "SELF_INJURY" and _an_accident_at_work(doc, start, end):
                 continue
-            if label == "THREAT" and _her_something(doc, end):
+            if label == "THREAT" and (_her_something(doc, end) or _cutlery(doc, end)):
                 continue
             if label == "WAY_OUT" and _work_after_way_out(doc, end):
                 continue
@@ -288,7 +328,13 @@ class CrisisFinder:
             label = self._strings[match_id]
             if label == "THREAT" and _her_something(doc, end):
                 continue
-            if label in ("SELF_HARM", "THREAT"):
+            if label == "ABUSE" and _her_something(doc, end):  # "scared of her reaction"
+                continue
+            if label == "SELF_HARM" and _asks_about_a_course(doc, start):
+                continue
+            if label == "THREATENED":
+                found[doc[start:end].text.lower()] = "abuse" if _someone_at_home(doc) else "violence"
+            elif label in ("SELF_HARM", "THREAT", "ABUSE"):
                 found[doc[start:end].text.lower()] = KIND_OF_LABEL.get(label, "self_harm")
             elif not _idiom_after(doc, doc[end - 2], end):
                 found[f"{doc[start].lower_} {doc[end - 2].lower_} me"] = KIND_OF_LABEL[label]
@@ -363,6 +409,23 @@ def _her_something(doc: Doc, end: int) -> bool:
         return False
     following = doc[end]
     return following.is_alpha and following.lower_ not in CLAUSE_LINKS
+
+
+def _asks_about_a_course(doc: Doc, start: int) -> bool:
+    """ "do I have to take every pill the doctor gave me": a question about a prescription, asked
+    right before the verb ("should I", "do I need to", "am I supposed to")."""
+    before = " ".join(t.lower_ for t in doc[max(start - 4, 0) : start])
+    return before.endswith(COURSE_QUESTIONS)
+
+
+def _cutlery(doc: Doc, end: int) -> bool:
+    """ "bring a knife and fork to the potluck": food within six words of "bring a knife"."""
+    return bool({t.lower_ for t in doc[end : end + 6]} & FOOD)
+
+
+def _someone_at_home(doc: Doc) -> bool:
+    """Whether the message names someone the writer lives with (not "he"/"she": at work too)."""
+    return bool({t.lower_ for t in doc} & (set(HOUSEHOLD) - {"he", "she", "they"}))
 
 
 def _leaving_work_nearby(doc: Doc) -> bool:

@@ -44,6 +44,18 @@ _HR_COMPOUNDS = re.compile(r"\bsick(?= (?:leave|days?|notes?|pay|time|policy|all
 # "people who never rerack their weights 🙄" is negative already.
 IRONY_MARKERS = re.compile(r"\U0001F644|\U0001F612|\U0001F643|\U0001F611|(?:^|\s)/s\b|\byeah,? right\b|\bnot!", re.I)
 IRONIC_PRAISE = 0.3  # VADER compound from which marked praise reads as sarcasm
+# Praise that opens a message about something broken is sarcasm too: "Great, the VPN is down AGAIN.
+# Fantastic." ("Great, it works again!" has no fault in it).
+PRAISE_OPENER = re.compile(
+    r"^\W*(?:oh,?\s+|wow,?\s+)?(?:great|fantastic|wonderful|perfect|brilliant|awesome|lovely|super|just great|"
+    r"love (?:that|this|it)|thanks a lot|nice one)\b\s*[,.!]",
+    re.I,
+)
+FAULT = re.compile(
+    r"\b(?:down|broken|broke|crash\w*|not working|isn'?t working|doesn'?t work|won'?t work|failed|stuck|jammed|"
+    r"wrong|lost|logged me out|died|dead|late again|out again)\b",
+    re.I,
+)
 
 POSITIVE_WORDS = [
     "happy",
@@ -192,8 +204,12 @@ class CueExtractor:
         polarity = self._vader.polarity_scores(_HR_COMPOUNDS.sub("medical", text))
         marker = IRONY_MARKERS.search(text)
         ironic = marker is not None and polarity["compound"] >= IRONIC_PRAISE
+        opener = PRAISE_OPENER.search(text)
+        if not ironic and opener is not None and FAULT.search(text):
+            marker, ironic = opener, True
         if ironic:  # the praise means its opposite: the lexicon reads it as the complaint it is
-            polarity = {**polarity, "neg": polarity["pos"], "pos": polarity["neg"], "compound": -polarity["compound"]}
+            flipped = -abs(polarity["compound"])  # "Great, ... down" may already read negative: never less so
+            polarity = {**polarity, "neg": max(polarity["pos"], polarity["neg"]), "compound": flipped}
         if negated:
             evidence.append(f"negated positive: {', '.join(negated)}")
         if intensifiers:
@@ -211,7 +227,7 @@ class CueExtractor:
         if crisis.terms:
             evidence.append(f"crisis language: {', '.join(crisis.terms)}")
         if ironic and marker is not None:
-            evidence.append(f"sarcasm: praise with {marker.group(0).strip()}")
+            evidence.append(f"sarcasm: praise with {marker.group(0).strip(' ,.!')}")
         elif polarity["compound"] <= -0.5:
             evidence.append(f"strongly negative wording (lexicon {polarity['compound']:+.2f})")
         values = {

@@ -75,6 +75,8 @@ class EmployeeConnection(Connection):
 
     async def _queue_position(self) -> None:
         conv = await self.desk.backend.get(self.cid)
+        if conv is not None and conv.held_notice is not None:
+            return  # the place in the queue follows "Connecting you with a person", which is held for now
         place = await self.desk.position(conv) if conv is not None else None
         key = (place[0], None if place[1] is None else round(place[1] / 15)) if place else None
         if key == self._last_queue:

@@ -111,6 +111,19 @@ def test_a_leave_request_is_withdrawn_with_its_button(assistant: Assistant) -> N
     assert next(r for r in assistant.store.leave_requests("E1012", 10) if r.id == request).status == "cancelled"
 
 
+def test_a_typed_yes_withdraws_the_one_request_asked_about(assistant: Assistant) -> None:
+    """'Shall I cancel your ... request?' then "yes" said "Great. Anything else?" and cancelled nothing."""
+    start, end = free_days(assistant, "E1018", 1, length=2)
+    for r in assistant.store.cancellable_leave("E1018", dt.date.today()):
+        assistant.store.cancel_leave("E1018", r.id, dt.date.today())
+    request = assistant.store.request_leave("E1018", "vacation", start, end, 2)
+    sender = new_sender()
+    asked = text_of(assistant.say(sender, "cancel my vacation request pls", employee="E1018"))
+    assert asked.startswith("Shall I cancel your vacation"), asked
+    done = text_of(assistant.say(sender, "yes", employee="E1018"))
+    assert f"request #{request}" in done and "is cancelled" in done, done
+
+
 def test_sour_thanks_is_not_welcomed(assistant: Assistant) -> None:
     """'thanks for nothing' got "You're welcome!"; a plain thanks still does."""
     sender = new_sender()

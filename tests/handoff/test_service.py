@@ -66,6 +66,9 @@ async def escalate(stack: Stack, employee_id: str = "E1001", text: str = "I need
     reply = await client.entry(kind="bot")
     notice = await client.entry(kind="system", text=CONNECTING)
     assert reply["id"] < notice["id"]
+    await asyncio.sleep(0.3)  # a place in the queue, if any (an agent may be offered the chat at once), comes later
+    places = [i for i, f in enumerate(client.seen) if f.get("type") == "queue" and f.get("position")]
+    assert all(client.seen.index(reply) < i for i in places), "the place in the queue came before the reply"
     return client, token
 
 

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.answers import ANSWERS
-from actions.care import CARE_REPLIES, PREGNANCY_CARE, UNSURE_TOPIC, ActionEscalate
+from actions.care import CARE_REPLIES, PREGNANCY_CARE, STRESS_CARE, UNSURE_TOPIC, ActionEscalate
 from actions.conversation import ActionAnswer, ActionCancelForm, ActionGreet, ActionSessionStart
 from actions.knowledge import find_policy
 from actions.profiles import NO_PROFILE
@@ -426,3 +426,41 @@ def test_a_fault_and_its_ticket_question_are_one_request(rt: Runtime, domain: di
     t.latest_message["also"] = {"intent": "payday", "confidence": 0.9, "text": "When is payday"}
     _, both = run_action(ActionAnswer(), t, domain)
     assert len(both) == 2 and "payday" in texts(both[1:]).lower(), texts(both)
+
+
+def test_close_it_closes_only_a_ticket_about_what_was_named(rt: Runtime, domain: dict[str, Any]) -> None:
+    """ "the outlook one is fixed now, you can close it" closed the monitor ticket the chat had opened."""
+    _, first = run_action(ActionAnswer(), tracker("hardware_issue", "my second monitor isn't detected"), domain)
+    monitor = rt.store.tickets(DEMO, open_only=True)[0]
+    opened = [{"event": "bot", "text": texts(first)}]
+    text = "the outlook one is fixed now, you can close it"
+    _, reply = run_action(ActionAnswer(), tracker("ticket_status", text, events=opened), domain)
+    assert "I don't see an open ticket about email" in texts(reply) and "closed" not in texts(reply)
+    assert monitor in rt.store.tickets(DEMO, open_only=True)
+    email = rt.store.open_ticket(DEMO, "it", "outlook crashes on start")
+    _, closed = run_action(ActionAnswer(), tracker("ticket_status", text, events=opened), domain)
+    assert f"closed ticket #{email}" in texts(closed) and monitor in rt.store.tickets(DEMO, open_only=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "care"),
+    [
+        ("im really stressed about my workload, i'm drowning and my manager doesnt care", STRESS_CARE),
+        ("honestly i'm exhausted and fed up", STRESS_CARE),
+        ("I'm stressed because the doctor found something on my scan", CARE_REPLIES["health_leave"]),
+        ("I've been off sick with the flu all week", CARE_REPLIES["health_leave"]),
+    ],
+)
+def test_stress_without_illness_gets_words_about_workload(
+    text: str, care: str, rt: Runtime, domain: dict[str, Any]
+) -> None:
+    """Stress read as health got "I'm sorry you're not well... 10 paid sick days... If you were hurt at work"."""
+    escalation = {"decision": "escalate", "reason": "sensitive_topic", "evidence": {"topic": "health_leave"}}
+    _, messages = run_action(ActionEscalate(), tracker("health_leave", text, slots={"escalation": escalation}), domain)
+    assert texts(messages).startswith(care), texts(messages)
+
+
+def test_an_application_fault_opens_an_it_ticket_not_a_hardware_one(rt: Runtime, domain: dict[str, Any]) -> None:
+    _, messages = run_action(ActionAnswer(), tracker("hardware_issue", "outlook crashes every time i open it"), domain)
+    assert "opened IT ticket #" in texts(messages)
+    assert rt.store.tickets(DEMO, open_only=True)[0].category == "it"

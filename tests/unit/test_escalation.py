@@ -79,6 +79,22 @@ def test_acute_distress_threshold_edge() -> None:
     assert (at.decision, at.reason) == (Decision.ESCALATE, "acute_distress")
 
 
+def test_acute_venting_after_a_no_thanks_asks_once_more_and_a_second_no_is_final() -> None:
+    """ "no thanks", then "whatever. i'm just tired of fighting for every dollar here" opened a request
+    unasked (found by QA): after a no, acute distress is asked about again, once; a crisis still escalates."""
+    angry = turn("expense_claim", T.acute, "angry")
+    offered, declined, again, _second_no, later = run(
+        [turn("expense_claim", T.moderate, "frustrated"), turn("deny"), angry, turn("deny"), angry]
+    )
+    assert (offered.decision, declined.reason) == (Decision.OFFER, "offer_declined")
+    assert (again.decision, again.reason) == (Decision.OFFER, "acute_distress")
+    assert later.decision == Decision.CONTINUE and not later.state.escalated
+    (crisis,) = run([turn("out_of_scope", 0.3, crisis=True)], state=later.state)
+    assert (crisis.decision, crisis.reason) == (Decision.ESCALATE, "crisis")
+    (in_form,) = run([turn("expense_claim", T.acute, "angry", answering_form=True)], state=declined.state)
+    assert in_form.decision == Decision.ESCALATE  # no offer can be shown inside a form
+
+
 def test_acute_needs_strong_wording() -> None:
     """Sure that someone is upset is not the same as acute: mild wording gets an offer instead."""
     (mild,) = run([turn("payday", 0.99, "anxious", intensity=T.acute_intensity - 0.01)])

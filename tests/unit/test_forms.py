@@ -47,6 +47,20 @@ def test_opening_request_fills_type_and_dates(rt: Runtime, domain: dict[str, Any
     assert messages == []
 
 
+def test_a_request_with_a_question_in_it_keeps_its_kind_and_gets_the_answer(
+    rt: Runtime, domain: dict[str, Any]
+) -> None:
+    """'... 22-24 april off as annual leave, and also how much sick leave do I have?' was filed as sick
+    leave (the kind came from the question) and the question went unanswered."""
+    text = "I'd like to take april 22-24 off as annual leave, and also how much sick leave do I have?"
+    t = pto("pto_request", text, None)
+    t.latest_message["also"] = {"intent": "pto_balance", "confidence": 0.9, "text": "how much sick leave do I have"}
+    events, messages = run_action(ValidatePtoForm(), t, domain)
+    assert slots(events)["leave_type"] == "vacation"
+    sick = rt.store.balance(DEMO, "sick", 2026).remaining.normalize()
+    assert texts(messages).startswith(f"You have {sick:f} day") and "sick leave left" in texts(messages)
+
+
 def test_unreadable_date_gets_a_hint_and_the_question_again(rt: Runtime, domain: dict[str, Any]) -> None:
     events, messages = run_action(
         ValidatePtoForm(), pto("out_of_scope", "whenever suits", "leave_start", leave_type="vacation"), domain
@@ -328,6 +342,13 @@ def test_a_name_and_a_time_in_one_message_keep_the_time_and_ask_which_person(
     assert [b["title"].split()[0] for b in messages[0]["buttons"]] == [first] * len(messages[0]["buttons"]) != []
     _, plain = run_action(ActionAskMeetingAttendee(), tracker("schedule_meeting", "book a meeting"), domain)
     assert plain == [{**plain[0], "response": "utter_ask_meeting_attendee"}]
+
+
+def test_my_manager_is_the_manager_on_record(rt: Runtime, domain: dict[str, Any]) -> None:
+    """ "a meeting with my manager tmrw at 3pm" asked who, then "my manager" was no one in the directory."""
+    t = tracker("schedule_meeting", "can u set up a meeting with my manager tmrw at 3pm", active_loop="meeting_form")
+    events, _ = run_action(ValidateMeetingForm(), t, domain)
+    assert slots(events)["meeting_attendee"] == "E1000"  # Jordan Lee, Alex Morgan's manager
 
 
 def test_people_with_the_same_name_are_told_apart(rt: Runtime) -> None:

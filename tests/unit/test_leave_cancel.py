@@ -88,3 +88,38 @@ def test_a_message_with_no_leave_in_it_is_not_about_cancelling_leave(rt: Runtime
     text = "I can't do this anymore, I just want it all to stop"
     _, messages = run_action(ActionCancelLeave(), tracker("pto_cancel", text, confidence=0.36), domain)
     assert [m.get("response") for m in messages] == ["utter_default"]
+
+
+def answered(question: dict[str, Any], intent: str, text: str, employee: str = NEW_HIRE) -> Any:
+    """The tracker after a typed answer to the question the bot asked (its text and buttons)."""
+    bot = {"event": "bot", "text": question.get("text"), "data": {"buttons": question.get("buttons")}}
+    return tracker(intent, text, employee=employee, events=[bot])
+
+
+def test_a_typed_yes_to_the_one_request_asked_about_cancels_it(rt: Runtime, domain: dict[str, Any]) -> None:
+    """'Shall I cancel your vacation 7 Jan-11 Jan request?' then a typed "yes" said "Great. Anything else?"
+    and cancelled nothing; "yes cancel it" (read as a no) said "Okay"."""
+    for t in rt.store.cancellable_leave(NEW_HIRE, TODAY):
+        rt.store.cancel_leave(NEW_HIRE, t.id, TODAY)
+    for intent, text in (("affirm", "yes"), ("deny", "yes cancel it")):
+        request = rt.store.request_leave(NEW_HIRE, "vacation", dt.date(2026, 6, 1), dt.date(2026, 6, 2), 2)
+        _, asked = run_action(ActionCancelLeave(), tracker("pto_cancel", "cancel my leave", employee=NEW_HIRE), domain)
+        assert texts(asked).startswith("Shall I cancel your vacation 1 Jun-2 Jun")
+        _, done = run_action(ActionCancelLeave(), answered(asked[0], intent, text), domain)
+        assert f"request #{request} for 1 Jun to 2 Jun is cancelled" in texts(done), texts(done)
+
+
+def test_a_typed_no_keeps_it_and_a_yes_to_several_asks_for_the_button(rt: Runtime, domain: dict[str, Any]) -> None:
+    for t in rt.store.cancellable_leave(NEW_HIRE, TODAY):
+        rt.store.cancel_leave(NEW_HIRE, t.id, TODAY)
+    request = rt.store.request_leave(NEW_HIRE, "vacation", dt.date(2026, 6, 1), dt.date(2026, 6, 2), 2)
+    _, asked = run_action(ActionCancelLeave(), tracker("pto_cancel", "cancel my leave", employee=NEW_HIRE), domain)
+    _, kept = run_action(ActionCancelLeave(), answered(asked[0], "deny", "no"), domain)
+    assert texts(kept) == "Okay, I've kept it; nothing is cancelled."
+    assert [r.id for r in rt.store.cancellable_leave(NEW_HIRE, TODAY)] == [request]
+    rt.store.request_leave(NEW_HIRE, "personal", dt.date(2026, 7, 1), dt.date(2026, 7, 1), 1)
+    _, several = run_action(ActionCancelLeave(), tracker("pto_cancel", "cancel my leave", employee=NEW_HIRE), domain)
+    _, unsure = run_action(ActionCancelLeave(), answered(several[0], "affirm", "yes"), domain)
+    assert "Press the button" in texts(unsure) and len(rt.store.cancellable_leave(NEW_HIRE, TODAY)) == 2
+    _, plain = run_action(ActionCancelLeave(), tracker("affirm", "yes", employee=NEW_HIRE), domain)
+    assert texts(plain) == "Great. Anything else I can help with?"

@@ -74,6 +74,12 @@ def test_find_dates_keeps_the_written_order() -> None:
         ("april 6 to the 8th", dt.date(2026, 4, 6), dt.date(2026, 4, 8)),
         ("from the 20th to the 24th", dt.date(2026, 3, 20), dt.date(2026, 3, 24)),
         ("from the 3rd to the 5th", dt.date(2026, 4, 3), dt.date(2026, 4, 5)),  # the 3rd has passed this month
+        # Found by QA: the first ordinal took this month, and one slash date was read each way (a month off).
+        ("book the 18th and 19th of may off", dt.date(2026, 5, 18), dt.date(2026, 5, 19)),
+        ("the 18th to the 22nd of may", dt.date(2026, 5, 18), dt.date(2026, 5, 22)),
+        ("vacation from 24/12 to 02/01", dt.date(2026, 12, 24), dt.date(2027, 1, 2)),
+        ("12/24 to 01/02", dt.date(2026, 12, 24), dt.date(2027, 1, 2)),
+        ("off the 20th, and also the 3rd of may", dt.date(2026, 3, 20), dt.date(2026, 5, 3)),
     ],
 )
 def test_ranges_the_way_people_write_them(text: str, first: dt.date, last: dt.date) -> None:

@@ -27,6 +27,13 @@ from bot.person_request import asks_for_person, team_named
         "you're useless, get me someone who knows what they're doing",
         "can you escalate this",
         "the build is dead again, can someone from IT look at it",
+        # A team by name, and curt ways (found by QA)
+        "I want to talk to payroll",
+        "connect me with the payroll team",
+        "pls get me IT support, my laptop wont boot",
+        "i need a payroll person, my tax withholding is wrong",
+        "no bot. person.",
+        "Is there anybody I can call about this?",
     ],
 )
 def test_asking_for_a_person(text: str) -> None:
@@ -57,6 +64,9 @@ def test_asking_for_a_person(text: str) -> None:
         "can someone help me reset my password",  # the bot can: no team named
         "how do I escalate this to my manager",
         "I don't want to escalate this",
+        "can you send me to the HR portal",
+        "how do I talk to HR about a raise",
+        "I talked to payroll yesterday",
     ],
 )
 def test_not_asking_for_a_person(text: str) -> None:
@@ -76,6 +86,10 @@ def test_not_asking_for_a_person(text: str) -> None:
         ("can someone help, i've been stuck on it for hours", None),
         ("can i talk to a human in it please", None),  # "in it": not the team
         ("my payslip from payroll is wrong", None),  # no person asked for
+        ("I want to talk to payroll", "payroll"),
+        ("connect me with the payroll team", "payroll"),
+        ("pls get me IT support, my laptop wont boot", "it"),
+        ("i need a payroll person, my tax withholding is wrong", "payroll"),
     ],
 )
 def test_the_team_a_request_names(text: str, team: str | None) -> None:

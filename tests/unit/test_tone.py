@@ -187,6 +187,8 @@ def test_calm_problem_reports_and_short_answers_are_not_distress(scorer: ToneSco
         "wow, great job 🙃",
         "great help /s",
         "yeah right, that was really useful",
+        "Great, the VPN is down AGAIN. Fantastic. Just what I needed.",  # praise opening a fault report
+        "perfect, the printer is jammed again",
     ],
 )
 def test_praise_marked_as_sarcasm_counts_as_distress(scorer: ToneScorer, cues: CueExtractor, text: str) -> None:
@@ -198,7 +200,16 @@ def test_praise_marked_as_sarcasm_counts_as_distress(scorer: ToneScorer, cues: C
     assert score.distressed and score.label != "positive"
 
 
-@pytest.mark.parametrize("text", ["thanks so much for the amazing help!", "the guy who never reracks his weights 🙄"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks so much for the amazing help!",
+        "the guy who never reracks his weights 🙄",
+        "Great, thanks, the VPN works again!",
+        "Perfect. The meeting got cancelled so I have time now",
+        "great, that fixed it",
+    ],
+)
 def test_praise_without_a_marker_or_a_marker_without_praise_is_no_sarcasm(cues: CueExtractor, text: str) -> None:
     assert not cues.extract(text).ironic
 
@@ -413,6 +424,16 @@ def test_crisis_lexicon_normalises_apostrophes(cues: CueExtractor) -> None:
     ("text", "kinds"),
     [
         ("I can't go on like this", ("self_harm",)),
+        # Missed by an earlier lexicon (found by QA): hoarded medicine, "every pill", despair said lightly.
+        ("I've been stockpiling my meds. Just wanted to say thanks for everything.", ("self_harm",)),
+        ("I can't do this anymore. I'm going to take every pill in the cabinet", ("self_harm",)),
+        ("i feel like i'm a burden to everyone. i've got a plan and tonight's the night", ("self_harm",)),
+        ("Im so done with life lol", ("self_harm",)),
+        ("someone in the warehouse said he's going to shoot up the place on friday", ("threat",)),
+        ("if my manager humiliates me one more time i swear i'll bring a knife tomorrow", ("threat",)),
+        ("my manager grabbed my arm and threatened to hit me", ("violence",)),
+        ("my husband threatened to hit me again", ("abuse",)),
+        ("my husband checks my phone and won't let me have money, i'm scared of him", ("abuse",)),
         ("my husband has been hitting me", ("abuse",)),
         ("I'm scared to go home", ("abuse",)),
         ("I was sexually assaulted at the party", ("sexual_assault",)),
@@ -479,6 +500,12 @@ def test_crisis_kinds_choose_the_resources(cues: CueExtractor, text: str, kinds:
         "she is going to hurt her chances with that email",
         "we have been cutting costs again",
         "we are going to shoot the promo video with the team",
+        "I'll bring a knife and fork for the potluck",
+        "do I have to take every pill the doctor gave me before my sick leave ends",
+        "I'm scared of her reaction when I tell my manager about the mistake",
+        "the photographer will shoot the office party on friday",
+        "sales shot up the charts this quarter",
+        "I'm done with this laptop, it crashes every day",
     ],
 )
 def test_work_readings_of_crisis_phrases_are_not_a_crisis(cues: CueExtractor, text: str) -> None:

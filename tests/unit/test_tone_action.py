@@ -10,6 +10,7 @@ from actions.care import ActionEscalate
 from actions.runtime import Runtime
 from actions.tone import (
     CRISIS_OPENING,
+    OFFER_AGAIN_TEXT,
     OFFER_TEXT,
     RESOURCES,
     ActionOfferHuman,
@@ -140,6 +141,13 @@ def test_a_complaint_is_offered_someone_from_the_team_that_can_fix_it(rt: Runtim
     t = tracker("payslip", "my payslip is wrong again", slots={"escalation": escalation})
     _, messages = run_action(ActionOfferHuman(), t, domain)
     assert "someone from Payroll can look into it" in messages[0]["text"] and messages[0]["text"] != OFFER_TEXT
+
+
+def test_an_offer_after_a_no_says_so(rt: Runtime, domain: dict[str, Any]) -> None:
+    """Offered again after a "no thanks" (acute venting, or distress still building): not the first-time text."""
+    escalation = {"decision": "offer", "reason": "acute_distress", "evidence": {}}
+    _, messages = run_action(ActionOfferHuman(), tracker("deny", "whatever", slots={"escalation": escalation}), domain)
+    assert messages[0]["text"] == OFFER_AGAIN_TEXT and len(messages[0]["buttons"]) == 2
 
 
 def test_every_crisis_kind_has_its_resources() -> None:
