@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import intent_of, text_of, topic_intent, transcript
-from actions.conversation import answer_other_question, cancel_events
+from actions.conversation import answer_routine_part, cancel_events
 from actions.handoff_client import agents_available, send_escalation
 from actions.handoff_payload import HISTORY_LIMIT, conversation_slots, history, latest_cues, profile_facts
 from actions.knowledge import find_policy
@@ -155,9 +155,6 @@ def unsure_topic(tracker: Tracker) -> tuple[str, str] | None:
     return str(decision), reason
 
 
-OTHER_QUESTION = "As for your other question: "
-
-
 class ActionEscalate(Action):
     def name(self) -> str:
         return "action_escalate"
@@ -203,7 +200,7 @@ class ActionEscalate(Action):
             return events
         handed_over = await hand_over(dispatcher, tracker, profile, Handover(reason, evidence, topic, opener), events)
         if not crisis:  # "... how many vacation days do I have left?" in the same message is not forgotten
-            await answer_other_question(dispatcher, tracker, profile, intent_of(tracker), OTHER_QUESTION)
+            await answer_routine_part(dispatcher, tracker, profile)
         return handed_over
 
 

@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarte
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ANSWERS, Ask, Reply, relative_day, tickets_opened_here
-from actions.context import intent_of, text_of
+from actions.context import intent_of, own_text, text_of
 from actions.profiles import NEW_HIRE_DAYS, NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 from bot.db.store import Profile
@@ -135,6 +135,25 @@ async def answer_other_question(
         tracker.get_slot("answer_style") or profile.answer_style,
     )
     return True
+
+
+QUESTION_LEAD, OTHER_QUESTION_LEAD = "As for your question: ", "As for your other question: "
+
+
+async def answer_routine_part(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile) -> None:
+    """When a message goes to a person, its routine question still gets its answer: the message's own
+    intent ("how many vacation days have I got left? also I'd like to talk to someone in HR", read as
+    the balance with a request for a person in it), else its second question."""
+    intent = intent_of(tracker)
+    answer = ANSWERS.get(intent or "")
+    if answer is None:
+        await answer_other_question(dispatcher, tracker, profile, intent, OTHER_QUESTION_LEAD)
+        return
+    rt = runtime()
+    ask = Ask(rt.store, profile, rt.today(), own_text(tracker), tracker.sender_id, opened_in(tracker))
+    reply = await off_loop(answer, ask)
+    style = tracker.get_slot("answer_style") or profile.answer_style
+    send(dispatcher, Reply(QUESTION_LEAD + reply.brief, reply.detail, reply.buttons), style)
 
 
 class ActionCancelForm(Action):

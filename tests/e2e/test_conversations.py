@@ -230,6 +230,14 @@ def test_two_questions_in_one_message_get_two_answers(assistant: Assistant) -> N
     assert "of vacation left" in reply and "next payday" in reply, reply
 
 
+def test_a_leave_request_with_a_balance_question_keeps_its_kind_and_gets_the_answer(assistant: Assistant) -> None:
+    """'... off as annual leave, and also how much sick leave do I have?' was booked as sick leave, unanswered."""
+    start, end = free_days(assistant, "E1019", 1, length=2)
+    text = f"I'd like to take {start:%B %-d}-{end:%-d} off as annual leave, and also how much sick leave do I have?"
+    reply = text_of(assistant.say(new_sender(), text, employee="E1019"))
+    assert "of sick leave left" in reply and f"Vacation from {start:%A %-d %B}" in reply, reply
+
+
 def test_form_can_be_cancelled(assistant: Assistant) -> None:
     sender = new_sender()
     assert "What kind of expense" in text_of(assistant.say(sender, "i need to submit an expense claim"))

@@ -10,7 +10,14 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 
 from actions.answers import ANSWERS
 from actions.care import CARE_REPLIES, PREGNANCY_CARE, STRESS_CARE, UNSURE_TOPIC, ActionEscalate
-from actions.conversation import ActionAnswer, ActionCancelForm, ActionGreet, ActionSessionStart
+from actions.conversation import (
+    OTHER_QUESTION_LEAD,
+    QUESTION_LEAD,
+    ActionAnswer,
+    ActionCancelForm,
+    ActionGreet,
+    ActionSessionStart,
+)
 from actions.knowledge import find_policy
 from actions.profiles import NO_PROFILE
 from actions.runtime import Runtime
@@ -409,7 +416,7 @@ def test_an_escalated_story_still_gets_its_routine_question_answered(
     t.latest_message["also"] = {"intent": "pto_balance", "confidence": 0.9, "text": "How many vacation days do I have"}
     _, messages = run_action(ActionEscalate(), t, domain)
     remaining = rt.store.balance(DEMO, "vacation", 2026).remaining.normalize()
-    other = f"As for your other question: You have {remaining:f} days of vacation left"
+    other = f"{OTHER_QUESTION_LEAD}You have {remaining:f} days of vacation left"
     assert "request #" in texts(messages)
     assert (other in texts(messages)) is not crisis, texts(messages)
     if not crisis:
@@ -464,3 +471,16 @@ def test_an_application_fault_opens_an_it_ticket_not_a_hardware_one(rt: Runtime,
     _, messages = run_action(ActionAnswer(), tracker("hardware_issue", "outlook crashes every time i open it"), domain)
     assert "opened IT ticket #" in texts(messages)
     assert rt.store.tickets(DEMO, open_only=True)[0].category == "it"
+
+
+def test_a_routine_question_with_a_request_for_a_person_in_it_gets_both(rt: Runtime, domain: dict[str, Any]) -> None:
+    """ "how many vacation days have i got left? also i'd like to talk to someone in HR" (read as the balance,
+    the request for a person found in its words) got the person and no balance."""
+    text = "how many vacation days have i got left? also i'd like to talk to someone in HR about my manager"
+    escalation = {"decision": "escalate", "reason": "explicit_request", "evidence": {}}
+    t = tracker("pto_balance", text, slots={"escalation": escalation})
+    t.latest_message["also"] = {"intent": "request_human", "confidence": 0.97, "text": "also i'd like to talk to HR"}
+    _, messages = run_action(ActionEscalate(), t, domain)
+    remaining = rt.store.balance(DEMO, "vacation", 2026).remaining.normalize()
+    assert "request #" in texts(messages)
+    assert messages[-1]["text"].startswith(f"{QUESTION_LEAD}You have {remaining:f} days of vacation left")
