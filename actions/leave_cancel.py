@@ -82,9 +82,8 @@ class ActionCancelLeave(Action):
             single, offered = asked_about(tracker)
             said_yes = intent_of(tracker) == "affirm" or bool(_YES.search(text_of(tracker)))  # "yes cancel it"
             if not said_yes:
-                dispatcher.utter_message(
-                    text="Okay, I've kept it; nothing is cancelled." if offered else "No problem.",
-                )
+                kept = {0: "No problem.", 1: "Okay, I've kept it; nothing is cancelled."}
+                dispatcher.utter_message(text=kept.get(offered, "Okay, nothing is cancelled."))
                 return []
             if single is None:
                 dispatcher.utter_message(
