@@ -200,7 +200,7 @@ class ActionEscalate(Action):
             return events
         handed_over = await hand_over(dispatcher, tracker, profile, Handover(reason, evidence, topic, opener), events)
         if not crisis:  # "... how many vacation days do I have left?" in the same message is not forgotten
-            await answer_routine_part(dispatcher, tracker, profile)
+            await answer_routine_part(dispatcher, tracker, profile, reason == "explicit_request")
         return handed_over
 
 

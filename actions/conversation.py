@@ -9,7 +9,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarte
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ANSWERS, Ask, Reply, relative_day, tickets_opened_here
-from actions.context import intent_of, own_text, text_of
+from actions.context import confidence_of, intent_of, own_text, text_of
 from actions.profiles import NEW_HIRE_DAYS, NO_PROFILE, load_profile
 from actions.runtime import off_loop, runtime
 from bot.db.store import Profile
@@ -140,13 +140,19 @@ async def answer_other_question(
 QUESTION_LEAD, OTHER_QUESTION_LEAD = "As for your question: ", "As for your other question: "
 
 
-async def answer_routine_part(dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile) -> None:
-    """When a message goes to a person, its routine question still gets its answer: the message's own
-    intent ("how many vacation days have I got left? also I'd like to talk to someone in HR", read as
-    the balance with a request for a person in it), else its second question."""
+SURE_OF_THE_QUESTION = 0.7  # the message's own intent is answered on escalation only when the NLU is this sure
+
+
+async def answer_routine_part(
+    dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile, asked_for_person: bool
+) -> None:
+    """When a message goes to a person, its routine question still gets its answer: its second question,
+    or, when the person was asked for in the words of a routine question ("how many vacation days have I
+    got left? also I'd like to talk to someone in HR", read as the balance), the message's own intent.
+    Distress alone ("I'M FURIOUS", read as payday at a guess) gets no answer to a question never asked."""
     intent = intent_of(tracker)
     answer = ANSWERS.get(intent or "")
-    if answer is None:
+    if answer is None or not asked_for_person or confidence_of(tracker) < SURE_OF_THE_QUESTION:
         await answer_other_question(dispatcher, tracker, profile, intent, OTHER_QUESTION_LEAD)
         return
     rt = runtime()
