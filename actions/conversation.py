@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
@@ -99,9 +99,7 @@ class ActionAnswer(Action):
         if profile is None:
             dispatcher.utter_message(text=NO_PROFILE)
             return []
-        ask = Ask(rt.store, profile, rt.today(), text_of(tracker), tracker.sender_id, opened_in(tracker))
-        reply = await off_loop(answer, ask)
-        send(dispatcher, reply, tracker.get_slot("answer_style") or profile.answer_style)
+        await send_answer(dispatcher, tracker, profile, answer, text_of(tracker))
         await answer_other_question(dispatcher, tracker, profile, intent)
         await off_loop(rt.store.record_conversation, tracker.sender_id, profile.id, intent, False)
         return [SlotSet("answered_intent", intent)]  # what a follow-up ("and september?") refers to
@@ -116,6 +114,21 @@ def opened_in(tracker: Tracker) -> tuple[int, ...]:
     return tickets_opened_here([e.get("text") or "" for e in tracker.events if e.get("event") == "bot"])
 
 
+async def send_answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    profile: Profile,
+    answer: Callable[[Ask], Reply],
+    text: str,
+    lead: str = "",
+) -> None:
+    """Answer ``text`` from the records (off the event loop) in the employee's preferred length."""
+    rt = runtime()
+    reply = await off_loop(answer, Ask(rt.store, profile, rt.today(), text, tracker.sender_id, opened_in(tracker)))
+    style = tracker.get_slot("answer_style") or profile.answer_style
+    send(dispatcher, Reply(lead + reply.brief, reply.detail, reply.buttons), style)
+
+
 async def answer_other_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, profile: Profile, answered: str | None, lead: str = ""
 ) -> bool:
@@ -126,14 +139,7 @@ async def answer_other_question(
     second = ANSWERS.get(intent)
     if second is None or intent == answered or {intent, answered} <= ONE_IT_MATTER:
         return False
-    rt = runtime()
-    ask = Ask(rt.store, profile, rt.today(), str(also.get("text") or ""), tracker.sender_id, opened_in(tracker))
-    reply = await off_loop(second, ask)
-    send(
-        dispatcher,
-        Reply(lead + reply.brief, reply.detail, reply.buttons),
-        tracker.get_slot("answer_style") or profile.answer_style,
-    )
+    await send_answer(dispatcher, tracker, profile, second, str(also.get("text") or ""), lead)
     return True
 
 
@@ -155,11 +161,7 @@ async def answer_routine_part(
     if answer is None or not asked_for_person or confidence_of(tracker) < SURE_OF_THE_QUESTION:
         await answer_other_question(dispatcher, tracker, profile, intent, OTHER_QUESTION_LEAD)
         return
-    rt = runtime()
-    ask = Ask(rt.store, profile, rt.today(), own_text(tracker), tracker.sender_id, opened_in(tracker))
-    reply = await off_loop(answer, ask)
-    style = tracker.get_slot("answer_style") or profile.answer_style
-    send(dispatcher, Reply(QUESTION_LEAD + reply.brief, reply.detail, reply.buttons), style)
+    await send_answer(dispatcher, tracker, profile, answer, own_text(tracker), QUESTION_LEAD)
 
 
 class ActionCancelForm(Action):
